@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the platform layer (groups, devices, containers) needs from domains
+ * beyond the public contract in ioasid/iommu/domain.h.
+ *
+ * Attachments: the platform layer counts every (device) or (device, PASID)
+ * attachment on the domain with ioasid__domain_attach_get() / _put(), so
+ * that ioasid_domain_free() fails with -EBUSY while any remains. The domain
+ * itself knows nothing about devices.
+ *
+ * The IOTLB is keyed by (domain, PASID, page), not by device: detaching one
+ * device does not make another device's cached translations through the
+ * same domain stale, so detach needs no flush for correctness. A platform
+ * that wants the hardware-like behaviour (flush the PASID on detach) calls
+ * ioasid__domain_iotlb_flush().
+ */
+#ifndef IOASID_LIB_IOMMU_DOMAIN_INTERNAL_H
+#define IOASID_LIB_IOMMU_DOMAIN_INTERNAL_H
+
+#include <stdint.h>
+
+#include <ioasid/iommu/domain.h>
+
+/* Passed as pasid to mean "every PASID". */
+#define IOASID__PASID_ALL UINT32_MAX
+
+/*
+ * ioasid__domain_attach_get - count one more attachment. Takes the domain
+ * lock. Errors: -ENOENT the domain is being freed (cannot happen if the
+ * caller serialises free against attach, as the platform layer does).
+ */
+int ioasid__domain_attach_get(struct ioasid_domain *dom);
+
+/* ioasid__domain_attach_put - drop one attachment. Never fails. */
+void ioasid__domain_attach_put(struct ioasid_domain *dom);
+
+/* ioasid__domain_attachments - the current count (a snapshot). */
+uint32_t ioasid__domain_attachments(struct ioasid_domain *dom);
+
+/*
+ * ioasid__domain_iotlb_flush - invalidate the domain's IOTLB entries for
+ * one PASID, or for all with IOASID__PASID_ALL. Never fails.
+ */
+void ioasid__domain_iotlb_flush(struct ioasid_domain *dom, uint32_t pasid);
+
+/*
+ * ioasid__domain_fault_record - record a refused DMA in the domain's fault
+ * ring on behalf of a device (for instance IOASID_FAULT_NO_DOMAIN when a
+ * PASID has nothing attached and the platform charges the fault to the
+ * device's default blocked domain). Never fails: a full ring counts the
+ * fault as lost. Safe from any thread, lock-free readers included.
+ */
+void ioasid__domain_fault_record(struct ioasid_domain *dom,
+				 const struct ioasid_fault *fault);
+
+/*
+ * ioasid__domain_unmap_type1 - unmap with VFIO type1 rules instead of IOAS
+ * rules: an unmap that would split an area fails with -EINVAL (not
+ * -ENOENT), and a range holding nothing succeeds with *unmapped = 0. Other
+ * errors as ioasid_domain_unmap() without flags.
+ */
+int ioasid__domain_unmap_type1(struct ioasid_domain *dom, uint64_t iova,
+			       uint64_t length, uint64_t *unmapped);
+
+#endif /* IOASID_LIB_IOMMU_DOMAIN_INTERNAL_H */
