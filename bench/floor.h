@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * floor.h - the physical floors: what moving bytes costs on this machine
+ * with no ioasid code involved. Other modules put them beside their own
+ * figures as peers (a DMA copy beside memcpy or process_vm_readv, a daemon
+ * round trip beside a bare SOCK_SEQPACKET echo).
+ *
+ * Each floor is a batch function (bench_batch_fn) over its state, to be used
+ * as a struct bench_series with .batch and .arg; bench_measure() then
+ * yields nanoseconds per operation. Bandwidth is len / (ns per op).
+ *
+ *	struct bench_floor_echo echo;
+ *	if (bench_floor_echo_start(&echo, 64) == 0) {
+ *		struct bench_series s[] = {
+ *			{ .name = "mine", .batch = my_round_trips, .arg = &me },
+ *			{ .name = "echo", .batch = bench_floor_echo_batch,
+ *			  .arg = &echo },
+ *		};
+ *		bench_measure(ctx, s, 2);
+ *		bench_floor_echo_stop(&echo);
+ *	}
+ */
+#ifndef IOASID_BENCH_FLOOR_H
+#define IOASID_BENCH_FLOOR_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A source and a destination buffer of len bytes, both already touched. */
+struct bench_floor_copy {
+	size_t len;
+	char *src;
+	char *dst;
+};
+
+/* bench_floor_copy_init - allocate and touch the buffers. 0 or -ENOMEM. */
+int bench_floor_copy_init(struct bench_floor_copy *f, size_t len);
+
+/* bench_floor_copy_fini - free the buffers. Accepts a zeroed f. */
+void bench_floor_copy_fini(struct bench_floor_copy *f);
+
+/* bench_floor_memcpy_batch - iters times memcpy(dst, src, len). Arg: copy. */
+int bench_floor_memcpy_batch(void *copy, uint64_t iters);
+
+/*
+ * bench_floor_vm_readv_batch - iters times process_vm_readv() of src into
+ * dst from this very process: the system-call floor of reading a client's
+ * memory by pid. Arg: copy. Returns -errno if the call is refused (e.g.
+ * EPERM under a seccomp policy), 0 otherwise.
+ */
+int bench_floor_vm_readv_batch(void *copy, uint64_t iters);
+
+/*
+ * A SOCK_SEQPACKET socket pair whose far end is served by a thread that
+ * sends every message straight back.
+ */
+struct bench_floor_echo {
+	int fd; /* our end */
+	int echo_fd; /* the echo thread's end */
+	size_t len; /* message size */
+	char *buf; /* our message buffer */
+	char *echo_buf; /* the echo thread's buffer */
+	pthread_t thread;
+};
+
+/* bench_floor_echo_start - socket pair and echo thread. 0 or -errno. */
+int bench_floor_echo_start(struct bench_floor_echo *e, size_t len);
+
+/* bench_floor_echo_stop - stop and join the thread, close, free. */
+void bench_floor_echo_stop(struct bench_floor_echo *e);
+
+/*
+ * bench_floor_echo_batch - iters round trips: send len bytes, receive the
+ * echo. Arg: echo. 0 or -errno (-EPIPE if the echo thread is gone).
+ */
+int bench_floor_echo_batch(void *echo, uint64_t iters);
+
+#endif /* IOASID_BENCH_FLOOR_H */
