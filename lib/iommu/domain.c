@@ -1,0 +1,542 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Domains: I/O address spaces with IOAS (iommufd) area rules on top of the
+ * page table.
+ *
+ * Areas are not stored anywhere but in the START bit of their first leaf
+ * (pgtable.h): an area runs from a START leaf up to the next START leaf or
+ * hole. That is all the unmap rules need: a range [iova, last] cuts an
+ * area exactly when the leaf holding iova is present but is not the START
+ * leaf beginning at iova, or the leaf holding last is present and either
+ * does not end at last or is followed by a present leaf that is not START.
+ * Three walks answer it, and areas cost no memory.
+ *
+ * Every change runs under dom->lock and is checked before it is made, so a
+ * failing call changes nothing: map checks the range is empty and then
+ * lets the page table prepare and commit; unmap checks the area rules (and
+ * allocates any split tables) before it clears a single entry. The IOTLB is
+ * invalidated before unmap returns; page tables that an unmap (or a failed
+ * map) unlinks are freed after an RCU grace period because ioasid_iommu_
+ * translate() walks without the lock.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <urcu-bp.h>
+
+#include "iommu/domain_internal.h"
+#include "iommu/iommu_priv.h"
+#include "util/alloc.h"
+
+#define PAGE_MASK_4K (IOASID_PAGE_SIZE_4K - 1)
+
+/* ------------------------------------------------------------------------
+ * Deferred reclaim of unlinked tables and of freed domains
+ */
+
+struct reclaim_batch {
+	struct rcu_head rcu;
+	uint64_t *head;
+};
+
+static void reclaim_batch_free(struct rcu_head *head)
+{
+	struct reclaim_batch *b = caa_container_of(head, struct reclaim_batch, rcu);
+	struct ioasid__pt_reclaim rc = { .head = b->head };
+
+	ioasid__pt_reclaim_free(&rc);
+	ioasid__free(b);
+}
+
+/*
+ * Free rc's tables once no walker can hold them. Without memory for the
+ * batch, wait for the grace period here instead. Called without dom->lock.
+ */
+static void reclaim_defer(struct ioasid__pt_reclaim *rc)
+{
+	struct reclaim_batch *b;
+
+	if (!rc->head)
+		return;
+	b = ioasid__malloc(sizeof(*b));
+	if (!b) {
+		synchronize_rcu();
+		ioasid__pt_reclaim_free(rc);
+		return;
+	}
+	b->head = rc->head; /* the batch owns the tables from here */
+	rc->head = NULL;
+	call_rcu(&b->rcu, reclaim_batch_free);
+}
+
+static void domain_release(struct rcu_head *head)
+{
+	struct ioasid_domain *dom = caa_container_of(head, struct ioasid_domain, rcu);
+
+	ioasid__pgtable_destroy(&dom->pt);
+	ioasid__fault_ring_destroy(&dom->faults);
+	pthread_mutex_destroy(&dom->lock);
+	ioasid__free(dom);
+}
+
+/* ------------------------------------------------------------------------
+ * Life cycle
+ */
+
+static int domain_init_paging(struct ioasid_domain *dom)
+{
+	const struct ioasid_iommu *iommu = dom->iommu;
+
+	return ioasid__pgtable_init(&dom->pt, iommu->levels, iommu->caps.pgsize_bitmap);
+}
+
+int ioasid_domain_alloc(struct ioasid_iommu *iommu, enum ioasid_domain_type type,
+			uint32_t flags, struct ioasid_domain **domp)
+{
+	struct ioasid_domain *dom;
+	int ret;
+
+	if (flags || (unsigned int)type > IOASID_DOMAIN_BLOCKED)
+		return -EOPNOTSUPP;
+	dom = ioasid__calloc(1, sizeof(*dom));
+	if (!dom)
+		return -ENOMEM;
+	dom->iommu = iommu;
+	dom->type = type;
+	dom->aperture = iommu->caps.aperture;
+	if (type == IOASID_DOMAIN_PAGING) {
+		ret = domain_init_paging(dom);
+		if (ret)
+			goto err_free_dom;
+	}
+	ret = ioasid__fault_ring_init(&dom->faults);
+	if (ret)
+		goto err_destroy_pgtable;
+	ret = -pthread_mutex_init(&dom->lock, NULL);
+	if (ret)
+		goto err_destroy_faults;
+	dom->iotlb_tag = ioasid__iotlb_tag_alloc(&iommu->iotlb);
+	*domp = dom;
+	return 0;
+
+err_destroy_faults:
+	ioasid__fault_ring_destroy(&dom->faults);
+err_destroy_pgtable:
+	ioasid__pgtable_destroy(&dom->pt);
+err_free_dom:
+	ioasid__free(dom);
+	return ret;
+}
+
+int ioasid_domain_free(struct ioasid_domain *dom)
+{
+	if (!dom)
+		return 0;
+	pthread_mutex_lock(&dom->lock);
+	if (dom->attachments) {
+		pthread_mutex_unlock(&dom->lock);
+		return -EBUSY;
+	}
+	dom->dying = true;
+	pthread_mutex_unlock(&dom->lock);
+	/*
+	 * The domain's tag is never reused, so its IOTLB entries can no longer
+	 * match once no translation runs through it; they age out as victims.
+	 */
+	call_rcu(&dom->rcu, domain_release);
+	return 0;
+}
+
+enum ioasid_domain_type ioasid_domain_type(const struct ioasid_domain *dom)
+{
+	return dom->type;
+}
+
+struct ioasid_iommu *ioasid_domain_iommu(const struct ioasid_domain *dom)
+{
+	return dom->iommu;
+}
+
+/* ------------------------------------------------------------------------
+ * Map
+ */
+
+static int map_check_args(const struct ioasid_domain *dom, uint64_t iova, uint64_t phys,
+			  uint64_t length, uint32_t prot, uint32_t flags)
+{
+	uint64_t last, phys_last;
+
+	if (flags || (prot & ~(uint32_t)(IOASID_PROT_READ | IOASID_PROT_WRITE)))
+		return -EOPNOTSUPP;
+	if (!(prot & (IOASID_PROT_READ | IOASID_PROT_WRITE)))
+		return -EINVAL;
+	if (dom->type != IOASID_DOMAIN_PAGING || !length)
+		return -EINVAL;
+	if (__builtin_add_overflow(iova, length - 1, &last) ||
+	    __builtin_add_overflow(phys, length - 1, &phys_last))
+		return -EOVERFLOW;
+	if ((iova | phys | length) & PAGE_MASK_4K || phys_last >= IOASID_PHYS_LIMIT)
+		return -EINVAL;
+	if (iova < dom->aperture.start || last > dom->aperture.last)
+		return -EINVAL;
+	if (ioasid__iommu_range_reserved(dom->iommu, iova, last))
+		return -EINVAL;
+	return 0;
+}
+
+int ioasid_domain_map(struct ioasid_domain *dom, uint64_t iova, uint64_t phys,
+		      uint64_t length, uint32_t prot, uint32_t flags)
+{
+	struct ioasid__pt_reclaim rc = { 0 };
+	uint64_t last = iova + length - 1;
+	int ret;
+
+	ret = map_check_args(dom, iova, phys, length, prot, flags);
+	if (ret)
+		return ret;
+	pthread_mutex_lock(&dom->lock);
+	if (!ioasid__pgtable_range_empty(&dom->pt, iova, last)) {
+		ret = -EEXIST;
+		goto out_unlock;
+	}
+	/* The IOTLB caches no faults, so filling a hole needs no invalidation. */
+	ret = ioasid__pgtable_map(&dom->pt, iova, last, phys, prot, &rc);
+	if (!ret) {
+		dom->mapped_bytes += length;
+		dom->nr_areas++;
+	}
+out_unlock:
+	pthread_mutex_unlock(&dom->lock);
+	reclaim_defer(&rc);
+	return ret;
+}
+
+/* ------------------------------------------------------------------------
+ * Unmap
+ */
+
+enum unmap_rules {
+	UNMAP_IOAS, /* cutting an area: -ENOENT; nothing: -ENOENT */
+	UNMAP_TYPE1, /* cutting an area: -EINVAL; nothing: 0 bytes */
+	UNMAP_SPLIT, /* cut areas and split leaves as needed */
+};
+
+static int unmap_check_args(const struct ioasid_domain *dom, uint64_t iova,
+			    uint64_t length, uint32_t flags)
+{
+	uint64_t last;
+
+	if (flags & ~IOASID_UNMAP_SPLIT)
+		return -EOPNOTSUPP;
+	if (!length || dom->type != IOASID_DOMAIN_PAGING)
+		return -EINVAL;
+	if (__builtin_add_overflow(iova, length - 1, &last))
+		return -EOVERFLOW;
+	if ((flags & IOASID_UNMAP_SPLIT) && ((iova | length) & PAGE_MASK_4K))
+		return -EINVAL;
+	return 0;
+}
+
+/* True if [iova, last] cuts through an area (see the comment at the top). */
+static bool range_cuts_area(const struct ioasid_domain *dom, uint64_t iova, uint64_t last)
+{
+	struct ioasid__pt_leaf leaf;
+
+	ioasid__pgtable_walk(&dom->pt, iova, &leaf);
+	if (leaf.pte && (leaf.base != iova || !(leaf.pte & IOASID__PTE_START)))
+		return true;
+	ioasid__pgtable_walk(&dom->pt, last, &leaf);
+	if (!leaf.pte)
+		return false;
+	if (last != leaf.base + leaf.size - 1)
+		return true;
+	if (last == dom->aperture.last)
+		return false;
+	ioasid__pgtable_walk(&dom->pt, last + 1, &leaf);
+	return leaf.pte && !(leaf.pte & IOASID__PTE_START);
+}
+
+/*
+ * Make iova and last + 1 leaf boundaries and area starts, so the range can
+ * be cleared without cutting anything. All tables are allocated first.
+ */
+static int unmap_split_ends(struct ioasid_domain *dom, uint64_t iova, uint64_t last)
+{
+	struct ioasid__pt_reclaim spare = { 0 };
+	bool right = last < dom->aperture.last;
+	unsigned int need;
+	int ret;
+
+	need = ioasid__pgtable_split_need(&dom->pt, iova);
+	if (right)
+		need += ioasid__pgtable_split_need(&dom->pt, last + 1);
+	ret = ioasid__pgtable_spare_alloc(&spare, need);
+	if (ret)
+		return ret;
+	ioasid__pgtable_split_at(&dom->pt, iova, &spare);
+	if (right) {
+		ioasid__pgtable_split_at(&dom->pt, last + 1, &spare);
+		dom->nr_areas += ioasid__pgtable_mark_start(&dom->pt, last + 1);
+	}
+	/* Spares are left when both ends were in one leaf; never linked. */
+	ioasid__pt_reclaim_free(&spare);
+	return 0;
+}
+
+/* Check the rules for [iova, last] (clipped to the aperture) and clear it. */
+static int unmap_locked(struct ioasid_domain *dom, uint64_t iova, uint64_t last,
+			enum unmap_rules rules, struct ioasid__pt_reclaim *rc,
+			uint64_t *bytes)
+{
+	uint64_t areas = 0;
+	int ret;
+
+	if (rules != UNMAP_SPLIT && range_cuts_area(dom, iova, last))
+		return rules == UNMAP_IOAS ? -ENOENT : -EINVAL;
+	if (ioasid__pgtable_range_empty(&dom->pt, iova, last))
+		return rules == UNMAP_TYPE1 ? 0 : -ENOENT;
+	if (rules == UNMAP_SPLIT) {
+		ret = unmap_split_ends(dom, iova, last);
+		if (ret)
+			return ret;
+	}
+	*bytes = ioasid__pgtable_unmap(&dom->pt, iova, last, rc, &areas);
+	dom->mapped_bytes -= *bytes;
+	dom->nr_areas -= areas;
+	ioasid__iotlb_inv_range(&dom->iommu->iotlb,
+				__atomic_load_n(&dom->iotlb_tag, __ATOMIC_RELAXED),
+				IOASID__IOTLB_ANY_PASID, iova >> IOASID_PAGE_SHIFT,
+				last >> IOASID_PAGE_SHIFT);
+	return 0;
+}
+
+static int domain_unmap(struct ioasid_domain *dom, uint64_t iova, uint64_t length,
+			enum unmap_rules rules, uint64_t *unmapped)
+{
+	struct ioasid__pt_reclaim rc = { 0 };
+	uint64_t last = iova + length - 1, bytes = 0;
+	int ret = rules == UNMAP_TYPE1 ? 0 : -ENOENT;
+
+	/* Nothing is mapped outside the aperture: clip to it. */
+	if (iova < dom->aperture.start)
+		iova = dom->aperture.start;
+	if (last > dom->aperture.last)
+		last = dom->aperture.last;
+	if (iova <= last) {
+		pthread_mutex_lock(&dom->lock);
+		ret = unmap_locked(dom, iova, last, rules, &rc,
+				   &bytes);
+		pthread_mutex_unlock(&dom->lock);
+	}
+	reclaim_defer(&rc);
+	if (unmapped)
+		*unmapped = bytes;
+	return ret;
+}
+
+int ioasid_domain_unmap(struct ioasid_domain *dom, uint64_t iova,
+			uint64_t length, uint32_t flags, uint64_t *unmapped)
+{
+	int ret = unmap_check_args(dom, iova, length, flags);
+
+	if (ret) {
+		if (unmapped)
+			*unmapped = 0;
+		return ret;
+	}
+	return domain_unmap(dom, iova, length,
+			    flags & IOASID_UNMAP_SPLIT ? UNMAP_SPLIT : UNMAP_IOAS, unmapped);
+}
+
+int ioasid__domain_unmap_type1(struct ioasid_domain *dom, uint64_t iova,
+			       uint64_t length, uint64_t *unmapped)
+{
+	int ret = unmap_check_args(dom, iova, length, 0);
+
+	if (ret) {
+		if (unmapped)
+			*unmapped = 0;
+		return ret;
+	}
+	return domain_unmap(dom, iova, length, UNMAP_TYPE1, unmapped);
+}
+
+/* ------------------------------------------------------------------------
+ * Lookups
+ */
+
+int ioasid_domain_iova_to_phys(struct ioasid_domain *dom, uint64_t iova,
+			       uint64_t *phys)
+{
+	struct ioasid__pt_leaf leaf;
+
+	if (iova < dom->aperture.start || iova > dom->aperture.last)
+		return -ENOENT;
+	if (dom->type == IOASID_DOMAIN_IDENTITY) {
+		if (ioasid__iommu_range_reserved(dom->iommu, iova, iova))
+			return -ENOENT;
+		*phys = iova;
+		return 0;
+	}
+	if (dom->type != IOASID_DOMAIN_PAGING)
+		return -ENOENT;
+	rcu_read_lock();
+	ioasid__pgtable_walk(&dom->pt, iova, &leaf);
+	rcu_read_unlock();
+	if (!leaf.pte)
+		return -ENOENT;
+	*phys = (leaf.pte & IOASID__PTE_ADDR) + (iova - leaf.base);
+	return 0;
+}
+
+int ioasid__domain_translate_walk(struct ioasid_domain *dom, uint32_t devid,
+				  uint32_t pasid, uint64_t iova, uint32_t access,
+				  uint64_t *phys)
+{
+	struct ioasid__iotlb *tlb = &dom->iommu->iotlb;
+	uint64_t tag, epoch, page_phys;
+	struct ioasid__pt_leaf leaf;
+
+	if (iova < dom->aperture.start || iova > dom->aperture.last)
+		return ioasid__domain_fault(dom, devid, pasid, iova, access,
+					    IOASID_FAULT_RESERVED, -EFAULT);
+	tag = __atomic_load_n(&dom->iotlb_tag, __ATOMIC_ACQUIRE);
+	epoch = ioasid__iotlb_epoch(tlb);
+	rcu_read_lock();
+	ioasid__pgtable_walk(&dom->pt, iova, &leaf);
+	rcu_read_unlock();
+	if (!leaf.pte)
+		return ioasid__domain_fault(dom, devid, pasid, iova, access,
+					    ioasid__iommu_range_reserved(dom->iommu, iova, iova) ?
+						    IOASID_FAULT_RESERVED : IOASID_FAULT_UNMAPPED,
+					    -EFAULT);
+	page_phys = (leaf.pte & IOASID__PTE_ADDR) + ((iova - leaf.base) & ~PAGE_MASK_4K);
+	ioasid__iotlb_fill(tlb, tag, pasid, iova >> IOASID_PAGE_SHIFT,
+			   page_phys | (leaf.pte & IOASID__PTE_PROT), epoch);
+	if ((leaf.pte & access) != access)
+		return ioasid__domain_fault(dom, devid, pasid, iova, access,
+					    IOASID_FAULT_PERMISSION, -EACCES);
+	*phys = page_phys | (iova & PAGE_MASK_4K);
+	return 0;
+}
+
+/* Emit the aperture minus the reserved ranges into out (if not NULL). */
+static uint32_t usable_ranges(const struct ioasid_domain *dom, struct ioasid_iova_range *out)
+{
+	const struct ioasid_iommu *iommu = dom->iommu;
+	uint64_t cur = dom->aperture.start;
+	uint32_t i, n = 0;
+
+	for (i = 0; i < iommu->caps.nr_reserved && cur <= dom->aperture.last; i++) {
+		const struct ioasid_iova_range *r = &iommu->reserved[i];
+
+		if (r->last < cur)
+			continue;
+		if (r->start > dom->aperture.last)
+			break;
+		if (r->start > cur) {
+			if (out)
+				out[n] = (struct ioasid_iova_range){ cur, r->start - 1 };
+			n++;
+		}
+		if (r->last >= dom->aperture.last)
+			return n;
+		cur = r->last + 1;
+	}
+	if (cur <= dom->aperture.last) {
+		if (out)
+			out[n] = (struct ioasid_iova_range){ cur, dom->aperture.last };
+		n++;
+	}
+	return n;
+}
+
+int ioasid_domain_iova_ranges(struct ioasid_domain *dom,
+			      struct ioasid_iova_range *ranges, uint32_t *nr)
+{
+	uint32_t need = usable_ranges(dom, NULL);
+
+	if (need > *nr) {
+		*nr = need;
+		return -EMSGSIZE;
+	}
+	usable_ranges(dom, ranges);
+	*nr = need;
+	return 0;
+}
+
+void ioasid_domain_query(struct ioasid_domain *dom, struct ioasid_domain_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	pthread_mutex_lock(&dom->lock);
+	info->type = dom->type;
+	info->levels = dom->pt.levels;
+	info->pgsize_bitmap = dom->pt.pgsize_bitmap;
+	info->mapped_bytes = dom->mapped_bytes;
+	info->nr_areas = dom->nr_areas;
+	info->nr_tables = dom->pt.nr_tables;
+	info->table_bytes = dom->pt.nr_tables * IOASID__PT_TABLE_BYTES;
+	info->attachments = dom->attachments;
+	info->faults_pending = ioasid__fault_ring_pending(&dom->faults);
+	pthread_mutex_unlock(&dom->lock);
+}
+
+uint64_t ioasid_domain_pgtable_bytes(struct ioasid_domain *dom)
+{
+	uint64_t bytes;
+
+	pthread_mutex_lock(&dom->lock);
+	bytes = dom->pt.nr_tables * IOASID__PT_TABLE_BYTES;
+	pthread_mutex_unlock(&dom->lock);
+	return bytes;
+}
+
+/* ------------------------------------------------------------------------
+ * For the platform layer (domain_internal.h)
+ */
+
+int ioasid__domain_attach_get(struct ioasid_domain *dom)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&dom->lock);
+	if (dom->dying)
+		ret = -ENOENT;
+	else
+		dom->attachments++;
+	pthread_mutex_unlock(&dom->lock);
+	return ret;
+}
+
+void ioasid__domain_attach_put(struct ioasid_domain *dom)
+{
+	pthread_mutex_lock(&dom->lock);
+	dom->attachments--;
+	pthread_mutex_unlock(&dom->lock);
+}
+
+uint32_t ioasid__domain_attachments(struct ioasid_domain *dom)
+{
+	uint32_t n;
+
+	pthread_mutex_lock(&dom->lock);
+	n = dom->attachments;
+	pthread_mutex_unlock(&dom->lock);
+	return n;
+}
+
+void ioasid__domain_iotlb_flush(struct ioasid_domain *dom, uint32_t pasid)
+{
+	struct ioasid__iotlb *tlb = &dom->iommu->iotlb;
+
+	pthread_mutex_lock(&dom->lock);
+	if (pasid == IOASID__PASID_ALL) {
+		/* A fresh tag orphans every entry of the domain at once. */
+		__atomic_store_n(&dom->iotlb_tag, ioasid__iotlb_tag_alloc(tlb),
+				 __ATOMIC_RELEASE);
+		ioasid__iotlb_count_inv(tlb);
+	} else {
+		ioasid__iotlb_inv_pasid(tlb, dom->iotlb_tag, pasid);
+	}
+	pthread_mutex_unlock(&dom->lock);
+}
