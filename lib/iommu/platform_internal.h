@@ -26,6 +26,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <urcu/list.h>
@@ -211,5 +212,13 @@ struct ioasid_group *ioasid__group_detach_owner_locked(struct ioasid_group *g,
  * native). */
 bool ioasid__group_has_pasids_of(struct ioasid_group *g,
 				 struct ioasid_owner *owner);
+
+/* hostsysfs.c */
+struct ioasid_host_resv;
+/* Parse a reserved_regions file (strictly: "0x%llx 0x%llx TYPE" per line,
+ * start <= last). *out is NULL when there is no line; free it with
+ * ioasid__free(). Errors: -EINVAL malformed; -ENOMEM. */
+int ioasid__host_parse_resv(const char *buf, size_t len,
+			    struct ioasid_host_resv **out, unsigned int *nr);
 
 #endif /* IOASID_LIB_IOMMU_PLATFORM_INTERNAL_H */
