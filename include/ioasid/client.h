@@ -1,0 +1,460 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ioasid/client.h - libioasid-client, the caller's side of ioasidd.
+ *
+ * A struct ioasid_client is one handle on the daemon: one connection to its
+ * SOCK_SEQPACKET socket, bound by the daemon to the process that opened it.
+ * Everything the handle owns (IDs it allocated, references it took, imports)
+ * is released by the daemon when the handle closes or its process dies. The
+ * daemon accepts one handle per process (a second open gets -EBUSY), and a
+ * handle used from any other process (inherited over fork, passed with
+ * SCM_RIGHTS) is refused with -EPERM: open a client in the process that uses
+ * it. Descriptors the library creates are close-on-exec.
+ *
+ * This library is the only code outside the daemon that knows the wire
+ * encoding (ioasid/proto.h, docs/protocol.md); nothing here exposes it.
+ *
+ * Errors: every function returns 0 (or a count) on success or a negative
+ * errno, and never sets errno. Besides the errnos of DESIGN.md §4 that the
+ * daemon returns for each operation (listed per function), any call that
+ * talks to the daemon may return:
+ *   -EPIPE      the connection dropped while the request was in flight, the
+ *               request is not one the library can safely repeat (see
+ *               "Reconnect and reclaim"), and so whether it took effect is
+ *               unknown; or the daemon could not be reached again;
+ *   -EPROTO     the daemon's reply broke the protocol (wrong op, short or
+ *               malformed reply); the connection stays open;
+ *   -ENOMEM     out of memory.
+ * A call that fails with a daemon errno changed nothing in the daemon.
+ *
+ * Thread safety: every function may be called from any thread of the
+ * process that opened the client. Requests are serialised by a mutex: at
+ * most one request of a client is in flight at a time, and a call blocks
+ * until its reply arrives (there is no timeout; the daemon answers every
+ * request, or the connection drops). Event callbacks run in the thread that
+ * calls ioasid_client_dispatch(), never inside another call, and may call
+ * any function of this header except ioasid_client_dispatch() and
+ * ioasid_client_close() on the same client.
+ *
+ * Events: subscribe with ioasid_client_subscribe(), register a callback with
+ * ioasid_client_event_handler_set(), poll ioasid_client_fd() for
+ * readability and call ioasid_client_dispatch() when it is readable.
+ * Events the daemon sends while the library waits for a reply are queued
+ * and delivered by the next dispatch, in the order they arrived; none is
+ * lost or reordered. The queue holds IOASID_CLIENT_EVQ_MAX events; beyond
+ * that, events are counted and reported, in their place in the order, as
+ * one IOASID_CLIENT_EV_DROPPED event (as the daemon reports its own drops).
+ *
+ * Reconnect and reclaim: when the daemon goes away (EPIPE, ECONNRESET or
+ * end of file on the socket), the library reconnects by itself: it tries
+ * again immediately and then after delays that double from delay_ms up to
+ * max_delay_ms, tries times in all (defaults 16, 10 ms, 500 ms: about 5.5 s;
+ * see ioasid_client_reconnect_set()). On the new handle it restores the
+ * event subscription, then sends RECLAIM: the daemon, after a restart from
+ * its journal, gives a process whose IDs survived exactly those IDs back.
+ * The library compares them with its own record of the IDs this handle
+ * allocated and has not freed (ioasid_client_ids()) and reports every
+ * difference as an event (IOASID_CLIENT_EV_LOST, _ADOPTED, _SPID), then
+ * adopts the daemon's answer as its record, and finally reports
+ * IOASID_CLIENT_EV_RECONNECTED. If every attempt fails, it reports
+ * IOASID_CLIENT_EV_DISCONNECTED; the next call starts the schedule again.
+ *
+ * What happens to the call that met the disconnect:
+ *  - A request that could not be sent was not seen by the daemon: it is
+ *    sent again on the new connection, whatever it is.
+ *  - Idempotent requests are sent again: info, status, list, sets, reclaim,
+ *    limit_get, limit_set, quota_set, subscribe, spid_find without
+ *    IOASID_CLIENT_FIND_GET.
+ *  - Requests whose outcome RECLAIM shows are settled by it, and so happen
+ *    exactly once:
+ *      alloc: the daemon either journaled the ALLOC or not. If RECLAIM
+ *        returns exactly one ID in [min, max] that the library has no record
+ *        of, the ALLOC happened and the call returns that ID. If it returns
+ *        none, the ALLOC did not happen and is sent again. If it returns
+ *        several, the call fails with -EPIPE and they are reported as
+ *        ADOPTED (the handle owns them all; the caller may free them).
+ *      free: the ID absent from RECLAIM means the FREE happened (0); the ID
+ *        still owned means it did not, and FREE is sent again.
+ *      spid_attach / spid_detach: the SPID RECLAIM reports for the ID tells
+ *        whether the request happened (0) or is to be sent again.
+ *  - Everything else (get, put, export, import, spid_find with GET) fails
+ *    with -EPIPE: references are not journaled, so the library cannot tell
+ *    and will not guess. The client is connected again when the call
+ *    returns, so the caller may decide.
+ * Neither the library nor the daemon ever hands one ID to two owners.
+ */
+#ifndef IOASID_CLIENT_H
+#define IOASID_CLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <ioasid/core.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct ioasid_client;
+
+/* Longest cgroup path, NUL included. */
+#define IOASID_CLIENT_PATH_MAX 256u
+/* A limit (cgroup max) with no limit: "max". */
+#define IOASID_CLIENT_LIMIT_MAX UINT64_MAX
+/* Events the library queues between two dispatches. */
+#define IOASID_CLIENT_EVQ_MAX 1024u
+
+/* ------------------------------------------------------------------------
+ * Open and close
+ */
+
+/*
+ * ioasid_client_default_path - write the default socket path to buf:
+ * /run/ioasid.sock for root (effective uid 0), else
+ * $XDG_RUNTIME_DIR/ioasid.sock when XDG_RUNTIME_DIR is set to an absolute
+ * path, else /run/ioasid.sock.
+ * Errors: -EINVAL buf NULL, or the path does not fit in size or in a UNIX
+ * socket address.
+ */
+int ioasid_client_default_path(char *buf, size_t size);
+
+/*
+ * ioasid_client_open - connect to ioasidd and open a handle.
+ *
+ * socket_path NULL means ioasid_client_default_path(). The library asks the
+ * daemon for GET_INFO before returning, so a handle the daemon refuses is
+ * reported here. If the daemon says the handle adopted IDs at connect
+ * (the daemon restarted while this process's earlier handle was closed), the
+ * library reclaims them into its record and reports each as ADOPTED.
+ *
+ * Returns 0 and *out (owned by the caller, released with
+ * ioasid_client_close()), or: -EINVAL out NULL, or the path too long for a
+ * UNIX socket; -ECONNREFUSED nobody listens at the path (no
+ * such socket file included); -EACCES no permission to connect; -EBUSY this
+ * process already has a handle open; -EPROTO the peer does not speak
+ * protocol version 1 or later; -ENOMEM.
+ */
+int ioasid_client_open(const char *socket_path, struct ioasid_client **out);
+
+/*
+ * ioasid_client_close - close the handle (the daemon releases everything it
+ * owned: IDs are freed, or parked FREE_PENDING while other handles hold
+ * references) and free the client. Queued events are discarded. Never fails;
+ * accepts NULL. No other call on the client may be in progress or follow.
+ */
+void ioasid_client_close(struct ioasid_client *c);
+
+/*
+ * ioasid_client_reconnect_set - the reconnect schedule: tries attempts in
+ * all (0 disables reconnecting: a dropped connection fails the call with
+ * -EPIPE and every later call tries to connect once), the first at once, the
+ * next after delay_ms, each later delay doubled and capped at max_delay_ms.
+ * Errors: -EINVAL c NULL, or delay_ms > max_delay_ms.
+ */
+int ioasid_client_reconnect_set(struct ioasid_client *c, unsigned int tries,
+				unsigned int delay_ms,
+				unsigned int max_delay_ms);
+
+/* ------------------------------------------------------------------------
+ * Events
+ */
+
+enum ioasid_client_event_type {
+	/* A notification of the handle's set (SUBSCRIBE): event, id, spid,
+	 * set_id. */
+	IOASID_CLIENT_EV_NOTIFY = 1,
+	/* count events were lost here, by the daemon (it could not queue them)
+	 * or by the library (its queue was full). */
+	IOASID_CLIENT_EV_DROPPED = 2,
+	/* The library reconnected and reclaimed: count IDs are owned now. */
+	IOASID_CLIENT_EV_RECONNECTED = 3,
+	/* id, which the library recorded as owned, was not reclaimed (the
+	 * daemon restarted without it, or closed this handle). spid: the SPID
+	 * the library recorded. */
+	IOASID_CLIENT_EV_LOST = 4,
+	/* The daemon gave back id, which the library had no record of. */
+	IOASID_CLIENT_EV_ADOPTED = 5,
+	/* The daemon reports SPID spid for id; the library recorded old_spid.
+	 * IOASID_INVALID stands for "none". */
+	IOASID_CLIENT_EV_SPID = 6,
+	/* Every reconnect attempt failed with error; the next call tries
+	 * again. */
+	IOASID_CLIENT_EV_DISCONNECTED = 7,
+};
+
+struct ioasid_client_event {
+	enum ioasid_client_event_type type;
+	enum ioasid_event event; /* NOTIFY: ALLOC, FREE, BIND or UNBIND */
+	ioasid_t id; /* NOTIFY, LOST, ADOPTED, SPID */
+	ioasid_t spid; /* NOTIFY, LOST, ADOPTED, SPID; IOASID_INVALID: none */
+	ioasid_t old_spid; /* SPID */
+	int error; /* DISCONNECTED: a negative errno */
+	uint64_t set_id; /* NOTIFY */
+	uint64_t count; /* DROPPED, RECONNECTED */
+};
+
+/*
+ * The event callback. ev is valid for the duration of the call. See
+ * "Thread safety" for what the callback may call.
+ */
+typedef void (*ioasid_client_event_fn)(struct ioasid_client *c,
+				       const struct ioasid_client_event *ev,
+				       void *arg);
+
+/*
+ * ioasid_client_event_handler_set - register fn (NULL: none; events are then
+ * dequeued and discarded by dispatch) with arg. Replaces the previous one;
+ * when it returns, no dispatch is running the previous callback.
+ * Must not be called from a callback (it waits for dispatch to finish).
+ */
+void ioasid_client_event_handler_set(struct ioasid_client *c,
+				     ioasid_client_event_fn fn, void *arg);
+
+/*
+ * ioasid_client_fd - a descriptor that polls readable (POLLIN/EPOLLIN)
+ * while events are queued or the connection has something to read
+ * (events, or the daemon hanging up). It stays the same across reconnects
+ * and belongs to the client: do not read or close it.
+ */
+int ioasid_client_fd(const struct ioasid_client *c);
+
+/*
+ * ioasid_client_dispatch - read what the connection has without waiting,
+ * then deliver every queued event to the callback in arrival order.
+ * If it finds that the daemon hung up, it reconnects and reclaims first
+ * (which waits for the reconnect schedule). If another thread has a request
+ * in flight, the socket is left to that thread and only the queue is
+ * delivered. Returns the number of events delivered (or discarded, with no
+ * callback), or -EINVAL c NULL, -EBUSY called from an event callback.
+ */
+int ioasid_client_dispatch(struct ioasid_client *c);
+
+/* ------------------------------------------------------------------------
+ * Handle operations: the caller's own set
+ */
+
+#define IOASID_CLIENT_INFO_ADMIN (1u << 0) /* admin operations allowed */
+#define IOASID_CLIENT_INFO_RECLAIMED (1u << 1) /* IDs adopted at connect */
+
+struct ioasid_client_info {
+	uint32_t version; /* protocol version of the daemon */
+	uint32_t capacity; /* namespace capacity */
+	uint32_t available; /* capacity no quota or reservation holds */
+	uint32_t quota; /* this handle's set quota */
+	uint32_t nr_ids; /* this handle's live IDs */
+	uint32_t flags; /* IOASID_CLIENT_INFO_* */
+	uint64_t set_id; /* this handle's set */
+	uint64_t cg_max; /* cgroup max; IOASID_CLIENT_LIMIT_MAX: none */
+	uint64_t cg_current;
+	uint64_t cg_events;
+	char cgroup[IOASID_CLIENT_PATH_MAX]; /* this process's cgroup v2 path */
+};
+
+/* ioasid_client_info - GET_INFO. Errors: -EINVAL c or info NULL. */
+int ioasid_client_info(struct ioasid_client *c, struct ioasid_client_info *info);
+
+/*
+ * ioasid_client_alloc - allocate the lowest free ID in [min, max] for this
+ * handle's set (min = max = 0: the whole range [1, capacity-1]) and record
+ * it as owned. Errors: -EINVAL min > max, min 0 with max not 0, max at or
+ * beyond capacity, id NULL; -EDQUOT set quota or cgroup max reached;
+ * -ENOSPC no free ID in the range; -EPERM the handle was passed from
+ * another process.
+ */
+int ioasid_client_alloc(struct ioasid_client *c, ioasid_t min, ioasid_t max,
+			ioasid_t *id);
+
+/*
+ * ioasid_client_free - free an ID this handle allocated and drop it from
+ * the record. It goes FREE_PENDING while other handles hold references.
+ * Errors: -ENOENT unknown ID; -EPERM owned by another handle; -EINVAL id 0.
+ */
+int ioasid_client_free(struct ioasid_client *c, ioasid_t id);
+
+/*
+ * ioasid_client_get / ioasid_client_put - take / drop a reference of this
+ * handle on one of its own IDs (references on other handles' IDs come from
+ * ioasid_client_import()). The handle's references are dropped when it
+ * closes. Errors: -ENOENT unknown ID or (put) no reference to drop; -EPERM
+ * another handle's ID; -EBUSY (get) the ID is FREE_PENDING.
+ */
+int ioasid_client_get(struct ioasid_client *c, ioasid_t id);
+int ioasid_client_put(struct ioasid_client *c, ioasid_t id);
+
+/*
+ * ioasid_client_spid_attach - map set-private ID spid to id (one of this
+ * handle's IDs). Errors: -ENOENT unknown ID; -EPERM another handle's ID;
+ * -EEXIST spid already used in the set, or id already has an SPID;
+ * -EINVAL spid is IOASID_INVALID.
+ */
+int ioasid_client_spid_attach(struct ioasid_client *c, ioasid_t id,
+			      ioasid_t spid);
+
+/* ioasid_client_spid_detach - remove id's SPID. Errors: -ENOENT unknown ID
+ * or no SPID attached; -EPERM another handle's ID. */
+int ioasid_client_spid_detach(struct ioasid_client *c, ioasid_t id);
+
+#define IOASID_CLIENT_FIND_GET (1u << 0) /* also take a reference */
+
+/*
+ * ioasid_client_spid_find - the ID that spid maps to in this handle's set;
+ * with IOASID_CLIENT_FIND_GET also take a reference (drop it with
+ * ioasid_client_put()). Errors: -ENOENT no such SPID; -EBUSY (GET) the ID
+ * is FREE_PENDING; -EOPNOTSUPP unknown flag; -EINVAL id NULL.
+ */
+int ioasid_client_spid_find(struct ioasid_client *c, ioasid_t spid,
+			    unsigned int flags, ioasid_t *id);
+
+/*
+ * ioasid_client_export - a descriptor carrying the right to take one
+ * reference on id (one of this handle's IDs). Give it to another process
+ * (SCM_RIGHTS, fork) which presents it with ioasid_client_import(); the
+ * PASID number alone grants nothing. The descriptor is the caller's to
+ * close; it is valid while the ID is ACTIVE and this handle is open.
+ * Errors: -ENOENT unknown ID; -EPERM another handle's ID; -EBUSY the ID is
+ * FREE_PENDING; -EINVAL fd NULL.
+ */
+int ioasid_client_export(struct ioasid_client *c, ioasid_t id, int *fd);
+
+/*
+ * ioasid_client_import - present an export descriptor: this handle takes a
+ * reference on its ID (dropped by ioasid_client_put() or at close) and *id
+ * says which ID. fd stays the caller's (the library sends a copy).
+ * Errors: -EBADF fd is not an export descriptor; -ENOENT the export is gone
+ * (ID freed or exporter closed); -EBUSY the ID is FREE_PENDING.
+ */
+int ioasid_client_import(struct ioasid_client *c, int fd, ioasid_t *id);
+
+#define IOASID_CLIENT_SUB_ALLOC (1u << 0)
+#define IOASID_CLIENT_SUB_FREE (1u << 1)
+#define IOASID_CLIENT_SUB_BIND (1u << 2)
+#define IOASID_CLIENT_SUB_UNBIND (1u << 3)
+#define IOASID_CLIENT_SUB_ALL 0xfu
+
+/*
+ * ioasid_client_subscribe - receive the notifications of mask
+ * (IOASID_CLIENT_SUB_*) for this handle's set as IOASID_CLIENT_EV_NOTIFY
+ * events; 0 unsubscribes. Replaces the previous mask; the library restores
+ * it after a reconnect. Errors: -EOPNOTSUPP unknown bit.
+ */
+int ioasid_client_subscribe(struct ioasid_client *c, uint32_t mask);
+
+/* One live ID: ioasid_client_list() and ioasid_client_reclaim(). */
+struct ioasid_client_id_entry {
+	ioasid_t id;
+	enum ioasid_state state; /* ACTIVE or FREE_PENDING */
+	uint32_t refs; /* including the owner's while ACTIVE */
+	ioasid_t spid; /* IOASID_INVALID when none */
+	uint64_t set_id;
+	uint32_t owner_pid; /* 0 once the owner is gone */
+};
+
+/*
+ * ioasid_client_reclaim - ask the daemon which IDs this handle owns,
+ * reconcile the library's record with the answer (differences reported as
+ * LOST / ADOPTED / SPID events, the daemon's answer kept), and return it:
+ * *entries (free with ioasid_client_array_free(); NULL when *count is 0)
+ * in ascending ID order. The library does this by itself after a
+ * reconnect. Errors: -EINVAL an argument NULL.
+ */
+int ioasid_client_reclaim(struct ioasid_client *c,
+			  struct ioasid_client_id_entry **entries,
+			  size_t *count);
+
+/*
+ * ioasid_client_ids - the library's own record of the IDs this handle
+ * allocated and has not freed, ascending, in *ids (free with
+ * ioasid_client_array_free(); NULL when *count is 0). Local: no request.
+ * Errors: -EINVAL an argument NULL; -ENOMEM.
+ */
+int ioasid_client_ids(struct ioasid_client *c, ioasid_t **ids, size_t *count);
+
+/* ------------------------------------------------------------------------
+ * Administration: root or the daemon's owner uid, else -EACCES
+ */
+
+/*
+ * ioasid_client_quota_set - set the set quota of the handle of process pid
+ * (0: the default quota for new handles). Errors: -EACCES not admin;
+ * -ESRCH/-ENOENT no handle of that process; -EINVAL quota below the set's
+ * live IDs or 0; -ENOSPC growth beyond available capacity.
+ */
+int ioasid_client_quota_set(struct ioasid_client *c, pid_t pid,
+			    uint32_t quota);
+
+/*
+ * ioasid_client_limit_set - set the resource controller's max of cgroup
+ * (a cgroup v2 path such as "/machine/vm1"; created if missing) to max
+ * (IOASID_CLIENT_LIMIT_MAX: no limit). Setting it below current is allowed
+ * and only blocks new charges. Errors: -EACCES not admin; -EINVAL path
+ * NULL, not absolute or too long.
+ */
+int ioasid_client_limit_set(struct ioasid_client *c, const char *cgroup,
+			    uint64_t max);
+
+/* ------------------------------------------------------------------------
+ * Queries: any handle
+ */
+
+struct ioasid_client_limit {
+	uint64_t max; /* IOASID_CLIENT_LIMIT_MAX: no limit */
+	uint64_t current; /* IDs charged here and below */
+	uint64_t events; /* charges that failed at this level */
+	uint64_t capacity; /* the root only; 0 elsewhere */
+};
+
+/* ioasid_client_limit_get - the resource controller's view of cgroup.
+ * Errors: -ENOENT no such group; -EINVAL path NULL, not absolute or too
+ * long. */
+int ioasid_client_limit_get(struct ioasid_client *c, const char *cgroup,
+			    struct ioasid_client_limit *limit);
+
+struct ioasid_client_status {
+	uint32_t version;
+	uint32_t capacity;
+	uint32_t available;
+	uint32_t nr_sets;
+	uint32_t nr_ids; /* live IDs in the namespace */
+	uint32_t nr_handles;
+	uint32_t daemon_pid;
+	uint64_t uptime_ms;
+	uint64_t journal_bytes; /* 0 when the daemon keeps no journal */
+};
+
+/* ioasid_client_status - the daemon's status. */
+int ioasid_client_status(struct ioasid_client *c,
+			 struct ioasid_client_status *status);
+
+/*
+ * ioasid_client_list - every live ID of the namespace, ascending, fetched
+ * page by page (the walk is not atomic: IDs allocated or freed meanwhile may
+ * or may not appear). *entries is freed with ioasid_client_array_free()
+ * (NULL when *count is 0). Errors: -EINVAL an argument NULL.
+ */
+int ioasid_client_list(struct ioasid_client *c,
+		       struct ioasid_client_id_entry **entries, size_t *count);
+
+struct ioasid_client_set_entry {
+	uint64_t set_id;
+	enum ioasid_set_type type;
+	uint32_t quota;
+	uint32_t nr_ids;
+	uint32_t owner_pid; /* 0 when none or gone */
+	char cgroup[IOASID_CLIENT_PATH_MAX];
+};
+
+/* ioasid_client_sets - every set, by ascending set id, as
+ * ioasid_client_list() does. */
+int ioasid_client_sets(struct ioasid_client *c,
+		       struct ioasid_client_set_entry **entries,
+		       size_t *count);
+
+/* ioasid_client_array_free - free an array returned by this library.
+ * Accepts NULL. */
+void ioasid_client_array_free(void *array);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* IOASID_CLIENT_H */
