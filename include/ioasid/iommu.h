@@ -4,17 +4,16 @@
  *
  * Address spaces (ioasid/iommu/domain.h): IOMMU instances and their
  * capabilities, domains with multi-level I/O page tables, the IOTLB and the
- * fault log. Platform (ioasid/iommu/group.h, device.h): IOMMU groups,
- * devices, drivers and ownership. Containers (ioasid/iommu/container.h):
+ * fault log. Platform (ioasid/iommu/group.h): IOMMU groups, devices,
+ * drivers and DMA ownership; their sysfs-style view (ioasid/iommu/sysfs.h). Containers (ioasid/iommu/container.h):
  * VFIO-style TYPE1v2 and SPAPR-TCE containers.
  */
 #ifndef IOASID_IOMMU_H
 #define IOASID_IOMMU_H
 
 #include <ioasid/iommu/domain.h>
-#if __has_include(<ioasid/iommu/group.h>)
 #include <ioasid/iommu/group.h>
-#endif
+#include <ioasid/iommu/sysfs.h>
 #if __has_include(<ioasid/iommu/container.h>)
 #include <ioasid/iommu/container.h>
 #endif
