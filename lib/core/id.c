@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: MIT
+/*
+ * IDs: allocation, references, the ACTIVE / FREE_PENDING / IDLE state
+ * machine and private data.
+ *
+ * State and references live in the entry's word (idtable.h) and change by
+ * compare-and-swap, so get, put, find and free take no lock. Allocation
+ * and the return of an ID to the pool take the namespace lock, which also
+ * covers the set's accounting and the bitmap.
+ *
+ * Freeing with subscribers present runs in three steps so that the FREE
+ * event comes before anything can complete the free: the word goes
+ * ACTIVE -> FREE_PENDING while still counting the owner's reference (so no
+ * put can drop the count to zero and no get can succeed), the event is
+ * delivered, and only then is the owner's reference dropped. Without
+ * subscribers the first and last steps are one compare-and-swap.
+ *
+ * Whoever moves the count to zero moves the word to the internal RELEASING
+ * state in the same compare-and-swap and then returns the ID to the pool
+ * (ioasid__id_release): readers treat RELEASING like IDLE from that moment.
+ */
+#include <errno.h>
+
+#include "core/allocator.h"
+#include "core/id.h"
+#include "core/ns.h"
+#include "core/set.h"
+
+static int alloc_check_range(const struct ioasid_ns *ns, ioasid_t min,
+			     ioasid_t max)
+{
+	uint32_t total = atomic_load_explicit(&ns->total, memory_order_relaxed);
+
+	if (min < 1 || min > max || max >= total)
+		return -EINVAL;
+	return 0;
+}
+
+/* Fill an IDLE entry and publish it ACTIVE. Namespace lock held. */
+static void entry_activate(struct ioasid__entry *e, struct ioasid_set *set,
+			   void *private, bool custom)
+{
+	uint64_t w = atomic_load_explicit(&e->word, memory_order_relaxed);
+	uint64_t gen = (w & IOASID__W_GEN) + (1ull << IOASID__W_GEN_SHIFT);
+
+	ioasid__entry_write_begin();
+	atomic_store_explicit(&e->set, set, memory_order_relaxed);
+	atomic_store_explicit(&e->private, private, memory_order_relaxed);
+	atomic_store_explicit(&e->spid, IOASID_INVALID, memory_order_relaxed);
+	w = gen | (custom ? IOASID__W_CUSTOM : 0) | IOASID__W_OWNER | 1;
+	w = ioasid__word_with_state(w, IOASID_STATE_ACTIVE);
+	atomic_store_explicit(&e->word, w, memory_order_release);
+}
+
+int ioasid_alloc(struct ioasid_set *set, ioasid_t min, ioasid_t max,
+		 void *private, ioasid_t *idp)
+{
+	struct ioasid_ns *ns = set->ns;
+	bool custom = false;
+	ioasid_t id;
+	int ret;
+
+	ret = alloc_check_range(ns, min, max);
+	if (ret)
+		return ret;
+	pthread_mutex_lock(&ns->lock);
+	ret = ioasid__set_reserve_member(set);
+	if (ret)
+		goto out_unlock;
+	ret = ioasid__allocator_take(ns, min, max, &id, &custom);
+	if (ret)
+		goto out_unlock;
+	entry_activate(&ns->table[id], set, private, custom);
+	ioasid__set_add_member(set, id);
+	ns->nr_live++;
+out_unlock:
+	pthread_mutex_unlock(&ns->lock);
+	if (ret)
+		return ret;
+	*idp = id;
+	ioasid__notify_event(set, IOASID_EVENT_ALLOC, id, IOASID_INVALID,
+			     private);
+	return 0;
+}
+
+void ioasid__id_release(struct ioasid_ns *ns, ioasid_t id)
+{
+	struct ioasid__entry *e = &ns->table[id];
+	struct ioasid_set *set;
+	uint64_t w;
+	ioasid_t spid;
+	bool dead;
+
+	pthread_mutex_lock(&ns->lock);
+	ioasid__entry_write_begin();
+	w = atomic_load_explicit(&e->word, memory_order_relaxed);
+	set = atomic_load_explicit(&e->set, memory_order_relaxed);
+	spid = atomic_load_explicit(&e->spid, memory_order_relaxed);
+	if (spid != IOASID_INVALID) {
+		ioasid__spidmap_remove(&set->spids, spid);
+		atomic_store_explicit(&e->spid, IOASID_INVALID,
+				      memory_order_relaxed);
+	}
+	ioasid__set_del_member(set, id);
+	ns->nr_live--;
+	ioasid__allocator_return(ns, id, w & IOASID__W_CUSTOM);
+	atomic_store_explicit(&e->private, NULL, memory_order_relaxed);
+	atomic_store_explicit(&e->set, NULL, memory_order_relaxed);
+	atomic_store_explicit(&e->word, w & IOASID__W_GEN, memory_order_release);
+	dead = ioasid__set_try_unlink(set);
+	pthread_mutex_unlock(&ns->lock);
+	if (dead)
+		ioasid__set_destroy(set);
+}
+
+/* The word after dropping one reference (and the owner's flag). */
+static uint64_t word_unref(uint64_t w, bool drop_owner)
+{
+	w -= 1;
+	if (drop_owner)
+		w &= ~IOASID__W_OWNER;
+	if (!ioasid__word_refs(w))
+		w = ioasid__word_with_state(w, IOASID__STATE_RELEASING);
+	return w;
+}
+
+static bool word_releasing(uint64_t w)
+{
+	return ioasid__word_state(w) == IOASID__STATE_RELEASING;
+}
+
+void ioasid__id_unref(struct ioasid_ns *ns, ioasid_t id, bool drop_owner)
+{
+	struct ioasid__entry *e = &ns->table[id];
+	uint64_t w = atomic_load_explicit(&e->word, memory_order_relaxed);
+	uint64_t nw;
+
+	do {
+		nw = word_unref(w, drop_owner);
+	} while (!atomic_compare_exchange_weak_explicit(&e->word, &w, nw,
+							memory_order_acq_rel,
+							memory_order_relaxed));
+	if (word_releasing(nw))
+		ioasid__id_release(ns, id);
+}
+
+bool ioasid__id_pin(struct ioasid_ns *ns, ioasid_t id,
+		    struct ioasid__entry_snap *snap)
+{
+	struct ioasid__entry *e = ioasid__ns_entry(ns, id);
+
+	if (!e)
+		return false;
+	for (;;) {
+		if (!ioasid__entry_snapshot(e, snap))
+			return false;
+		if (atomic_compare_exchange_strong_explicit(
+			    &e->word, &snap->word, snap->word + 1,
+			    memory_order_acq_rel, memory_order_relaxed))
+			return true;
+	}
+}
+
+/* Snapshot an ID its owner is about to free. */
+static int free_check(struct ioasid__entry *e, struct ioasid_set *set,
+		      struct ioasid__entry_snap *snap)
+{
+	if (!ioasid__entry_snapshot(e, snap) ||
+	    ioasid__word_state(snap->word) != IOASID_STATE_ACTIVE)
+		return -ENOENT;
+	if (snap->set != set)
+		return -EPERM;
+	return 0;
+}
+
+/* No subscriber: drop the owner's reference and leave ACTIVE at once. */
+static int free_quiet(struct ioasid_ns *ns, struct ioasid__entry *e,
+		      struct ioasid_set *set, ioasid_t id)
+{
+	struct ioasid__entry_snap snap;
+	uint64_t nw;
+	int ret;
+
+	do {
+		ret = free_check(e, set, &snap);
+		if (ret)
+			return ret;
+		nw = word_unref(snap.word, true);
+		if (!word_releasing(nw))
+			nw = ioasid__word_with_state(nw,
+						     IOASID_STATE_FREE_PENDING);
+	} while (!atomic_compare_exchange_strong_explicit(
+		&e->word, &snap.word, nw, memory_order_acq_rel,
+		memory_order_relaxed));
+	if (word_releasing(nw))
+		ioasid__id_release(ns, id);
+	return 0;
+}
+
+/* Subscribers: park FREE_PENDING still holding the owner's reference. */
+static int free_begin(struct ioasid__entry *e, struct ioasid_set *set,
+		      struct ioasid__entry_snap *snap)
+{
+	uint64_t nw;
+	int ret;
+
+	do {
+		ret = free_check(e, set, snap);
+		if (ret)
+			return ret;
+		nw = ioasid__word_with_state(snap->word,
+					     IOASID_STATE_FREE_PENDING);
+	} while (!atomic_compare_exchange_strong_explicit(
+		&e->word, &snap->word, nw, memory_order_acq_rel,
+		memory_order_relaxed));
+	return 0;
+}
+
+int ioasid_free(struct ioasid_set *set, ioasid_t id)
+{
+	struct ioasid_ns *ns = set->ns;
+	struct ioasid__entry *e = ioasid__ns_entry(ns, id);
+	struct ioasid__entry_snap snap;
+	int ret;
+
+	if (!e)
+		return -ENOENT;
+	if (!ioasid__notify_wanted(set))
+		return free_quiet(ns, e, set, id);
+	ret = free_begin(e, set, &snap);
+	if (ret)
+		return ret;
+	ioasid__notify_event(set, IOASID_EVENT_FREE, id,
+			     atomic_load_explicit(&e->spid, memory_order_relaxed),
+			     atomic_load_explicit(&e->private,
+						  memory_order_relaxed));
+	ioasid__id_unref(ns, id, true); /* the owner's reference */
+	return 0;
+}
+
+int ioasid_get(struct ioasid_ns *ns, struct ioasid_set *set, ioasid_t id)
+{
+	struct ioasid__entry *e = ioasid__ns_entry(ns, id);
+	struct ioasid__entry_snap snap;
+
+	if (!e)
+		return -ENOENT;
+	for (;;) {
+		if (!ioasid__entry_snapshot(e, &snap))
+			return -ENOENT;
+		if (set && snap.set != set)
+			return -EPERM;
+		if (ioasid__word_state(snap.word) == IOASID_STATE_FREE_PENDING)
+			return -EBUSY;
+		if (ioasid__word_refs(snap.word) == UINT32_MAX)
+			return -EOVERFLOW;
+		if (atomic_compare_exchange_strong_explicit(
+			    &e->word, &snap.word, snap.word + 1,
+			    memory_order_acq_rel, memory_order_relaxed))
+			return 0;
+	}
+}
+
+int ioasid_get_if_owned(struct ioasid_ns *ns, uint64_t process_token,
+			ioasid_t id)
+{
+	struct ioasid__entry_snap snap;
+	struct ioasid_set *set;
+	int ret = 0;
+
+	/* The pin keeps the set alive while its type and token are read. */
+	if (!ioasid__id_pin(ns, id, &snap))
+		return -ENOENT;
+	set = snap.set;
+	if (set->type != IOASID_SET_TYPE_PROCESS)
+		ret = -EINVAL;
+	else if (set->token != process_token)
+		ret = -EPERM;
+	else if (ioasid__word_state(snap.word) == IOASID_STATE_FREE_PENDING)
+		ret = -EBUSY;
+	if (ret)
+		ioasid__id_unref(ns, id, false);
+	return ret; /* on success the pin is the caller's reference */
+}
+
+int ioasid_put(struct ioasid_ns *ns, struct ioasid_set *set, ioasid_t id)
+{
+	struct ioasid__entry *e = ioasid__ns_entry(ns, id);
+	struct ioasid__entry_snap snap;
+	uint64_t nw;
+
+	if (!e)
+		return -ENOENT;
+	do {
+		if (!ioasid__entry_snapshot(e, &snap))
+			return -ENOENT;
+		if (set && snap.set != set)
+			return -EPERM;
+		if (ioasid__word_refs(snap.word) <=
+		    (snap.word & IOASID__W_OWNER ? 1u : 0u))
+			return -EINVAL;
+		nw = word_unref(snap.word, false);
+	} while (!atomic_compare_exchange_strong_explicit(
+		&e->word, &snap.word, nw, memory_order_acq_rel,
+		memory_order_relaxed));
+	if (word_releasing(nw))
+		ioasid__id_release(ns, id);
+	return 0;
+}
+
+int ioasid_find(struct ioasid_ns *ns, struct ioasid_set *set, ioasid_t id,
+		void **privatep)
+{
+	struct ioasid__entry *e = ioasid__ns_entry(ns, id);
+	struct ioasid__entry_snap snap;
+
+	if (!e || !ioasid__entry_snapshot(e, &snap))
+		return -ENOENT;
+	if (set && snap.set != set)
+		return -EPERM;
+	if (privatep)
+		*privatep = snap.private;
+	return 0;
+}
+
+int ioasid_find_set(struct ioasid_ns *ns, ioasid_t id,
+		    struct ioasid_set **setp)
+{
+	struct ioasid__entry_snap snap;
+
+	if (!ioasid__id_pin(ns, id, &snap))
+		return -ENOENT;
+	ioasid_set_get(snap.set); /* handed to the caller */
+	ioasid__id_unref(ns, id, false);
+	*setp = snap.set;
+	return 0;
+}
+
+static int data_store(struct ioasid_set *set, ioasid_t id, void *private)
+{
+	struct ioasid_ns *ns = set->ns;
+	struct ioasid__entry *e = ioasid__ns_entry(ns, id);
+	uint64_t w;
+	int ret = 0;
+
+	if (!e)
+		return -ENOENT;
+	pthread_mutex_lock(&ns->lock);
+	w = atomic_load_explicit(&e->word, memory_order_relaxed);
+	if (ioasid__word_state(w) != IOASID_STATE_ACTIVE)
+		ret = -ENOENT;
+	else if (atomic_load_explicit(&e->set, memory_order_relaxed) != set)
+		ret = -EPERM;
+	else
+		atomic_store_explicit(&e->private, private,
+				      memory_order_seq_cst);
+	pthread_mutex_unlock(&ns->lock);
+	return ret;
+}
+
+int ioasid_attach_data(struct ioasid_set *set, ioasid_t id, void *private)
+{
+	return data_store(set, id, private);
+}
+
+int ioasid_detach_data(struct ioasid_set *set, ioasid_t id)
+{
+	return data_store(set, id, NULL);
+}
+
+static enum ioasid_state word_public_state(uint64_t w)
+{
+	unsigned int s = ioasid__word_state(w);
+
+	/* On its way to the pool: freed, but not yet available. */
+	return s == IOASID__STATE_RELEASING ? IOASID_STATE_FREE_PENDING
+					    : (enum ioasid_state)s;
+}
+
+int ioasid_query(struct ioasid_ns *ns, ioasid_t id, struct ioasid_info *info)
+{
+	struct ioasid__entry *e = ioasid__ns_entry(ns, id);
+	struct ioasid_set *set;
+	uint64_t w;
+
+	if (!e)
+		return -EINVAL;
+	pthread_mutex_lock(&ns->lock);
+	w = atomic_load_explicit(&e->word, memory_order_relaxed);
+	set = atomic_load_explicit(&e->set, memory_order_relaxed);
+	info->id = id;
+	info->state = word_public_state(w);
+	info->refs = ioasid__word_refs(w);
+	info->spid = info->state == IOASID_STATE_IDLE
+			     ? IOASID_INVALID
+			     : atomic_load_explicit(&e->spid,
+						    memory_order_relaxed);
+	info->set_id = set ? set->id : 0;
+	pthread_mutex_unlock(&ns->lock);
+	return 0;
+}

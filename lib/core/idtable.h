@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The ID table: one 32-byte entry per ID of the namespace, indexed by ID.
+ *
+ * The table is reserved once with mmap(MAP_NORESERVE) for the largest
+ * capacity, so untouched entries cost no memory and an entry never moves:
+ * readers index it without any lock.
+ *
+ * Each entry's state lives in one atomic 64-bit word:
+ *
+ *   bits  0..31  refs    references, the owner's included while it holds it
+ *   bits 32..33  state   IDLE, ACTIVE, FREE_PENDING, or RELEASING (internal:
+ *                        the last reference is gone and the releasing thread
+ *                        is returning the ID to the pool)
+ *   bit  34      owner   the owning set still holds its reference
+ *   bit  35      custom  the ID came from a custom allocator
+ *   bits 36..63  gen     incremented at every allocation
+ *
+ * References and state change by compare-and-swap on the word alone
+ * (ioasid_get, ioasid_put, ioasid_free). The other fields are written only
+ * under the namespace lock: set, private and spid at allocation while the
+ * word is IDLE (then the word is published with a release store), spid by
+ * SPID attach/detach, private by attach/detach data, and all of them by the
+ * release path after the word left the live states. Readers take a
+ * seqlock-style snapshot (ioasid__entry_snapshot): load the word, read the
+ * fields, and reload the word; if the generation changed or the ID stopped
+ * being live they retry. Writers that modify fields of an entry whose word
+ * may already have been read issue a release fence first
+ * (ioasid__entry_write_begin), which pairs with the reader's acquire fence.
+ */
+#ifndef IOASID_CORE_IDTABLE_H
+#define IOASID_CORE_IDTABLE_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <ioasid/core.h>
+
+#define IOASID__W_REFS 0xffffffffull
+#define IOASID__W_STATE_SHIFT 32
+#define IOASID__W_STATE (3ull << IOASID__W_STATE_SHIFT)
+#define IOASID__W_OWNER (1ull << 34)
+#define IOASID__W_CUSTOM (1ull << 35)
+#define IOASID__W_GEN_SHIFT 36
+#define IOASID__W_GEN (~0ull << IOASID__W_GEN_SHIFT)
+
+/* Internal fourth state: refs reached 0, the ID is on its way to the pool. */
+#define IOASID__STATE_RELEASING 3u
+
+struct ioasid__entry {
+	_Atomic uint64_t word;
+	struct ioasid_set *_Atomic set;
+	void *_Atomic private;
+	_Atomic ioasid_t spid;
+	uint32_t member; /* index in the set's member array; namespace lock */
+};
+
+_Static_assert(sizeof(struct ioasid__entry) == 32, "entry is 32 bytes");
+
+/* A consistent view of one live entry, taken without a lock. */
+struct ioasid__entry_snap {
+	uint64_t word;
+	struct ioasid_set *set;
+	void *private;
+	ioasid_t spid;
+};
+
+static inline unsigned int ioasid__word_state(uint64_t w)
+{
+	return (unsigned int)((w & IOASID__W_STATE) >> IOASID__W_STATE_SHIFT);
+}
+
+static inline uint64_t ioasid__word_with_state(uint64_t w, unsigned int state)
+{
+	return (w & ~IOASID__W_STATE) |
+	       ((uint64_t)state << IOASID__W_STATE_SHIFT);
+}
+
+static inline uint32_t ioasid__word_refs(uint64_t w)
+{
+	return (uint32_t)(w & IOASID__W_REFS);
+}
+
+static inline bool ioasid__word_live(uint64_t w)
+{
+	unsigned int s = ioasid__word_state(w);
+
+	return s == IOASID_STATE_ACTIVE || s == IOASID_STATE_FREE_PENDING;
+}
+
+static inline bool ioasid__word_same_gen(uint64_t a, uint64_t b)
+{
+	return ((a ^ b) & IOASID__W_GEN) == 0;
+}
+
+/*
+ * Snapshot a live entry. Returns false if the ID is not live (IDLE or
+ * RELEASING) at the moment the snapshot settles.
+ */
+static inline bool ioasid__entry_snapshot(struct ioasid__entry *e,
+					  struct ioasid__entry_snap *snap)
+{
+	for (;;) {
+		uint64_t w = atomic_load_explicit(&e->word, memory_order_acquire);
+		uint64_t again;
+
+		if (!ioasid__word_live(w))
+			return false;
+		snap->set = atomic_load_explicit(&e->set, memory_order_relaxed);
+		snap->private = atomic_load_explicit(&e->private,
+						     memory_order_relaxed);
+		snap->spid = atomic_load_explicit(&e->spid, memory_order_relaxed);
+		atomic_thread_fence(memory_order_acquire);
+		again = atomic_load_explicit(&e->word, memory_order_relaxed);
+		if (ioasid__word_live(again) && ioasid__word_same_gen(w, again)) {
+			snap->word = again;
+			return true;
+		}
+	}
+}
+
+/* Before a writer changes fields of an entry readers may be snapshotting. */
+static inline void ioasid__entry_write_begin(void)
+{
+	atomic_thread_fence(memory_order_release);
+}
+
+/*
+ * Reserve the table for IOASID_CAPACITY_MAX entries. Returns NULL if the
+ * address space cannot be reserved.
+ */
+struct ioasid__entry *ioasid__idtable_map(void);
+void ioasid__idtable_unmap(struct ioasid__entry *table);
+
+#endif /* IOASID_CORE_IDTABLE_H */

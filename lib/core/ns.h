@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * struct ioasid_ns: one IOASID namespace, and its lock order.
+ */
+#ifndef IOASID_CORE_NS_H
+#define IOASID_CORE_NS_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <ioasid/core.h>
+
+#include "core/bitmap.h"
+#include "core/idtable.h"
+#include "core/list.h"
+#include "core/notify.h"
+#include "core/work.h"
+
+/*
+ * Locks, in the order they may be taken:
+ *
+ *   1. ns->lock, the namespace (mutation) lock: held briefly by every call
+ *      that changes IDs, sets, capacity or the allocator. It protects the
+ *      fields marked [ns] below, every set's fields marked [ns] (see
+ *      set.h), the SPID maps' writer side and the entry fields that
+ *      idtable.h says are written under it. Custom allocator ops run under
+ *      it. Lookups (find, get, put, SPID find) never take it; a put that
+ *      drops the last reference does, to return the ID to the pool.
+ *   2. ns->notify.lock: notifier chains and subscriptions (notify.h).
+ *   3. ns->wq.lock: the work queue, a leaf (work.h).
+ *
+ * Notifier callbacks and work functions run with none of them held.
+ */
+struct ioasid_ns {
+	pthread_mutex_t lock;
+
+	/* Capacity: written under lock, read anywhere. */
+	_Atomic uint32_t total;
+	_Atomic uint32_t available;
+	uint32_t reserved; /* [ns] held for host pools */
+	bool installed; /* [ns] ioasid_capacity_install() succeeded */
+
+	/* IDs. */
+	struct ioasid__entry *table; /* fixed for the namespace's life */
+	struct ioasid__bitmap *bitmap; /* [ns] IDs in use, 0 included */
+	uint32_t nr_live; /* [ns] ACTIVE, FREE_PENDING and RELEASING IDs */
+	bool has_allocator; /* [ns] */
+	struct ioasid_allocator_ops allocator; /* [ns] */
+
+	/* Sets, in creation order. */
+	struct ioasid__list sets; /* [ns] */
+	uint32_t nr_sets; /* [ns] */
+	uint64_t next_set_id; /* [ns] */
+
+	struct ioasid__notify notify;
+	struct ioasid__wq wq;
+};
+
+/* The entry of id, or NULL when id is 0 or beyond the capacity. */
+static inline struct ioasid__entry *ioasid__ns_entry(struct ioasid_ns *ns,
+						     ioasid_t id)
+{
+	if (id == 0 ||
+	    id >= atomic_load_explicit(&ns->total, memory_order_relaxed))
+		return NULL;
+	return &ns->table[id];
+}
+
+#endif /* IOASID_CORE_NS_H */

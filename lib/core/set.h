@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * struct ioasid_set and the set internals the ID and SPID code use.
+ */
+#ifndef IOASID_CORE_SET_H
+#define IOASID_CORE_SET_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <ioasid/core.h>
+
+#include "core/list.h"
+#include "core/notify.h"
+#include "core/spidmap.h"
+
+/*
+ * A set lives while it has references or live IDs. Every decision to
+ * destroy it is taken under the namespace lock (refs == 0, nr_ids == 0,
+ * not yet dying), so exactly one thread destroys it. References may be
+ * taken without the lock only by a caller that already holds one, or that
+ * holds a live ID of the set (which keeps nr_ids above 0).
+ *
+ * Fields marked [ns] are protected by the namespace lock; [notify] by the
+ * namespace's notify lock; the rest never change after creation.
+ */
+struct ioasid_set {
+	struct ioasid_ns *ns;
+	uint64_t id;
+	enum ioasid_set_type type;
+	uint64_t token;
+
+	_Atomic uint32_t refs; /* references held by users */
+	uint32_t quota; /* [ns] */
+	uint32_t nr_ids; /* [ns] live IDs: ACTIVE, FREE_PENDING, RELEASING */
+	bool dying; /* [ns] unlinked, about to be destroyed */
+	struct ioasid__list node; /* [ns] on ns->sets */
+
+	/* [ns] the live IDs in no particular order; entry->member indexes it. */
+	ioasid_t *members;
+	uint32_t members_cap;
+
+	struct ioasid__spidmap spids; /* writers [ns], readers lock-free */
+	struct ioasid__event_chain chain; /* [notify] */
+};
+
+/*
+ * Make room for one more live ID: -EDQUOT at the quota, -ENOMEM if the
+ * member array cannot grow. Namespace lock held.
+ */
+int ioasid__set_reserve_member(struct ioasid_set *set);
+/* Record a new live ID; a slot was reserved. Namespace lock held. */
+void ioasid__set_add_member(struct ioasid_set *set, ioasid_t id);
+/* Forget a live ID that returns to the pool. Namespace lock held. */
+void ioasid__set_del_member(struct ioasid_set *set, ioasid_t id);
+
+/*
+ * If nothing keeps the set alive, unlink it (its quota returns to
+ * capacity, its token is released, its subscriptions are unwired) and
+ * return true: the caller then calls ioasid__set_destroy() after dropping
+ * the namespace lock.
+ */
+bool ioasid__set_try_unlink(struct ioasid_set *set);
+void ioasid__set_destroy(struct ioasid_set *set);
+
+/* The live set of (type, token), or NULL. Namespace lock held. */
+struct ioasid_set *ioasid__set_find_token(struct ioasid_ns *ns,
+					  enum ioasid_set_type type,
+					  uint64_t token);
+
+#endif /* IOASID_CORE_SET_H */

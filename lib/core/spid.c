@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Set-private IDs: a guest PASID (SPID) mapped to a host ID of the set.
+ *
+ * ID -> SPID is the entry's spid field; SPID -> ID is the set's SPID map
+ * (spidmap.h). Both change together under the namespace lock. The entry is
+ * authoritative: a lock-free SPID lookup that finds a slot confirms it
+ * against the entry (live, same set, same SPID) and, asked for a reference,
+ * takes it with a compare-and-swap on the same snapshot of the word.
+ */
+#include <errno.h>
+
+#include "core/id.h"
+#include "core/ns.h"
+#include "core/set.h"
+
+/* The entry of a live ID of set, for a writer. Namespace lock held. */
+static int spid_owned_entry(struct ioasid_set *set, ioasid_t id,
+			    bool active_only, struct ioasid__entry **ep)
+{
+	struct ioasid__entry *e = ioasid__ns_entry(set->ns, id);
+	uint64_t w;
+
+	if (!e)
+		return -ENOENT;
+	w = atomic_load_explicit(&e->word, memory_order_relaxed);
+	if (active_only ? ioasid__word_state(w) != IOASID_STATE_ACTIVE
+			: !ioasid__word_live(w))
+		return -ENOENT;
+	if (atomic_load_explicit(&e->set, memory_order_relaxed) != set)
+		return -EPERM;
+	*ep = e;
+	return 0;
+}
+
+int ioasid_spid_attach(struct ioasid_set *set, ioasid_t id, ioasid_t spid)
+{
+	struct ioasid_ns *ns = set->ns;
+	struct ioasid__entry *e;
+	void *private = NULL;
+	int ret;
+
+	if (spid == IOASID_INVALID)
+		return -EINVAL;
+	pthread_mutex_lock(&ns->lock);
+	ret = spid_owned_entry(set, id, true, &e);
+	if (ret)
+		goto out_unlock;
+	if (atomic_load_explicit(&e->spid, memory_order_relaxed) !=
+	    IOASID_INVALID) {
+		ret = -EBUSY;
+		goto out_unlock;
+	}
+	ret = ioasid__spidmap_insert(&set->spids, spid, id);
+	if (ret)
+		goto out_unlock;
+	atomic_store_explicit(&e->spid, spid, memory_order_release);
+	private = atomic_load_explicit(&e->private, memory_order_relaxed);
+out_unlock:
+	pthread_mutex_unlock(&ns->lock);
+	if (!ret)
+		ioasid__notify_event(set, IOASID_EVENT_BIND, id, spid, private);
+	return ret;
+}
+
+int ioasid_spid_detach(struct ioasid_set *set, ioasid_t id)
+{
+	struct ioasid_ns *ns = set->ns;
+	struct ioasid__entry *e;
+	ioasid_t spid = IOASID_INVALID;
+	void *private = NULL;
+	int ret;
+
+	pthread_mutex_lock(&ns->lock);
+	ret = spid_owned_entry(set, id, false, &e);
+	if (ret)
+		goto out_unlock;
+	spid = atomic_load_explicit(&e->spid, memory_order_relaxed);
+	if (spid == IOASID_INVALID) {
+		ret = -ENOENT;
+		goto out_unlock;
+	}
+	ioasid__spidmap_remove(&set->spids, spid);
+	atomic_store_explicit(&e->spid, IOASID_INVALID, memory_order_release);
+	private = atomic_load_explicit(&e->private, memory_order_relaxed);
+out_unlock:
+	pthread_mutex_unlock(&ns->lock);
+	if (!ret)
+		ioasid__notify_event(set, IOASID_EVENT_UNBIND, id, spid,
+				     private);
+	return ret;
+}
+
+/*
+ * Check a slot's answer against the entry and take the reference if asked.
+ * Returns 0, -EBUSY, or -ENOENT when the entry does not confirm it.
+ */
+static int spid_confirm(struct ioasid_set *set, ioasid_t id, ioasid_t spid,
+			bool get)
+{
+	struct ioasid__entry *e = ioasid__ns_entry(set->ns, id);
+	struct ioasid__entry_snap snap;
+
+	if (!e)
+		return -ENOENT;
+	for (;;) {
+		if (!ioasid__entry_snapshot(e, &snap) || snap.set != set ||
+		    snap.spid != spid)
+			return -ENOENT;
+		if (!get)
+			return 0;
+		if (ioasid__word_state(snap.word) == IOASID_STATE_FREE_PENDING)
+			return -EBUSY;
+		if (atomic_compare_exchange_strong_explicit(
+			    &e->word, &snap.word, snap.word + 1,
+			    memory_order_acq_rel, memory_order_relaxed))
+			return 0;
+	}
+}
+
+int ioasid_spid_find(struct ioasid_set *set, ioasid_t spid, bool get,
+		     ioasid_t *idp)
+{
+	if (spid == IOASID_INVALID)
+		return -ENOENT;
+	for (;;) {
+		uint64_t seq = ioasid__spidmap_seq(&set->spids);
+		ioasid_t id;
+
+		if (ioasid__spidmap_probe(&set->spids, spid, &id)) {
+			int ret = spid_confirm(set, id, spid, get);
+
+			if (ret != -ENOENT) {
+				if (!ret)
+					*idp = id;
+				return ret;
+			}
+		}
+		if (!ioasid__spidmap_changed(&set->spids, seq))
+			return -ENOENT;
+	}
+}

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Per-set SPID -> ID hash (see spidmap.h for the reader protocol and why
+ * retired tables are kept until the set is destroyed).
+ *
+ * Linear probing over a power-of-two table with Fibonacci hashing. A table
+ * is rebuilt before an insert would take the number of used slots (live
+ * mappings plus tombstones) above three quarters; the rebuilt table holds
+ * the live mappings at a load of at most one half.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "core/spidmap.h"
+#include "util/alloc.h"
+
+#define SLOT_EMPTY 0ull
+#define SLOT_TOMB ((uint64_t)IOASID_INVALID << 32)
+#define TABLE_MIN 8u
+
+struct ioasid__spid_table {
+	uint32_t mask; /* size - 1; never changes */
+	uint32_t used; /* live slots plus tombstones; writer only */
+	struct ioasid__spid_table *next; /* on the retired list */
+	_Atomic uint64_t slots[];
+};
+
+static uint64_t slot_make(ioasid_t spid, ioasid_t id)
+{
+	return (uint64_t)spid << 32 | id;
+}
+
+static bool slot_maps(uint64_t slot, ioasid_t spid)
+{
+	return (uint32_t)slot != 0 && (ioasid_t)(slot >> 32) == spid;
+}
+
+static uint32_t slot_home(uint32_t mask, ioasid_t spid)
+{
+	return (uint32_t)(((uint64_t)spid * 0x9e3779b97f4a7c15ull) >> 32) & mask;
+}
+
+static uint32_t table_size(const struct ioasid__spid_table *t)
+{
+	return t->mask + 1;
+}
+
+static struct ioasid__spid_table *table_new(uint32_t size)
+{
+	struct ioasid__spid_table *t;
+
+	t = ioasid__calloc(1, sizeof(*t) + (size_t)size * sizeof(uint64_t));
+	if (t)
+		t->mask = size - 1;
+	return t;
+}
+
+static void table_free_list(struct ioasid__spid_table *t)
+{
+	while (t) {
+		struct ioasid__spid_table *next = t->next;
+
+		ioasid__free(t);
+		t = next;
+	}
+}
+
+void ioasid__spidmap_init(struct ioasid__spidmap *map)
+{
+	memset(map, 0, sizeof(*map));
+}
+
+void ioasid__spidmap_destroy(struct ioasid__spidmap *map)
+{
+	struct ioasid__spid_table *cur;
+
+	cur = atomic_load_explicit(&map->cur, memory_order_relaxed);
+	ioasid__free(cur);
+	ioasid__free(map->spare);
+	table_free_list(map->retired);
+	ioasid__spidmap_init(map);
+}
+
+/* Writer: index of the slot mapping spid, or -1. */
+static int64_t table_find(const struct ioasid__spid_table *t, ioasid_t spid)
+{
+	uint32_t i = slot_home(t->mask, spid);
+
+	for (uint32_t n = 0; n <= t->mask; n++, i = (i + 1) & t->mask) {
+		uint64_t s = atomic_load_explicit(&t->slots[i],
+						  memory_order_relaxed);
+
+		if (s == SLOT_EMPTY)
+			return -1;
+		if (slot_maps(s, spid))
+			return i;
+	}
+	return -1;
+}
+
+/* Writer: store a mapping in the first free or deleted slot of its chain. */
+static void table_put(struct ioasid__spid_table *t, uint64_t slot)
+{
+	uint32_t i = slot_home(t->mask, (ioasid_t)(slot >> 32));
+	int64_t tomb = -1;
+
+	for (;; i = (i + 1) & t->mask) {
+		uint64_t s = atomic_load_explicit(&t->slots[i],
+						  memory_order_relaxed);
+
+		if (s == SLOT_EMPTY)
+			break;
+		if (s == SLOT_TOMB && tomb < 0)
+			tomb = i;
+	}
+	if (tomb >= 0)
+		i = (uint32_t)tomb;
+	else
+		t->used++;
+	atomic_store_explicit(&t->slots[i], slot, memory_order_release);
+}
+
+static void table_fill(struct ioasid__spid_table *t,
+		       const struct ioasid__spid_table *from)
+{
+	if (!from)
+		return;
+	for (uint32_t i = 0; i < table_size(from); i++) {
+		uint64_t s = atomic_load_explicit(&from->slots[i],
+						  memory_order_relaxed);
+
+		if ((uint32_t)s != 0)
+			table_put(t, s);
+	}
+}
+
+/*
+ * Take the spare for a same-size rebuild. Readers may still be probing it,
+ * so the sequence count moves before the first slot is overwritten.
+ */
+static struct ioasid__spid_table *spare_reuse(struct ioasid__spidmap *map)
+{
+	struct ioasid__spid_table *t = map->spare;
+
+	map->spare = NULL;
+	atomic_fetch_add_explicit(&map->seq, 1, memory_order_relaxed);
+	atomic_thread_fence(memory_order_release);
+	for (uint32_t i = 0; i < table_size(t); i++)
+		atomic_store_explicit(&t->slots[i], SLOT_EMPTY,
+				      memory_order_relaxed);
+	t->used = 0;
+	return t;
+}
+
+/* Keep the table just replaced where no reader can be hurt by it. */
+static void table_retire(struct ioasid__spidmap *map,
+			 struct ioasid__spid_table *old,
+			 const struct ioasid__spid_table *now)
+{
+	if (!old)
+		return;
+	if (table_size(old) == table_size(now)) {
+		map->spare = old;
+		return;
+	}
+	old->next = map->retired;
+	map->retired = old;
+	if (map->spare) {
+		map->spare->next = map->retired;
+		map->retired = map->spare;
+		map->spare = NULL;
+	}
+}
+
+static uint32_t rebuild_size(const struct ioasid__spid_table *cur,
+			     uint32_t need)
+{
+	uint32_t size = TABLE_MIN;
+
+	while (size / 2 < need)
+		size *= 2;
+	if (cur && size < table_size(cur))
+		size = table_size(cur);
+	return size;
+}
+
+static int table_rebuild(struct ioasid__spidmap *map, uint32_t need)
+{
+	struct ioasid__spid_table *cur, *t;
+	uint32_t size;
+
+	cur = atomic_load_explicit(&map->cur, memory_order_relaxed);
+	size = rebuild_size(cur, need);
+	if (map->spare && table_size(map->spare) == size) {
+		t = spare_reuse(map);
+	} else {
+		t = table_new(size);
+		if (!t)
+			return -ENOMEM;
+	}
+	table_fill(t, cur);
+	atomic_store_explicit(&map->cur, t, memory_order_release);
+	atomic_fetch_add_explicit(&map->seq, 1, memory_order_release);
+	table_retire(map, cur, t);
+	return 0;
+}
+
+static bool table_needs_rebuild(const struct ioasid__spid_table *t)
+{
+	return !t || ((uint64_t)t->used + 1) * 4 > (uint64_t)table_size(t) * 3;
+}
+
+int ioasid__spidmap_insert(struct ioasid__spidmap *map, ioasid_t spid,
+			   ioasid_t id)
+{
+	struct ioasid__spid_table *t;
+	int ret;
+
+	t = atomic_load_explicit(&map->cur, memory_order_relaxed);
+	if (t && table_find(t, spid) >= 0)
+		return -EEXIST;
+	if (table_needs_rebuild(t)) {
+		ret = table_rebuild(map, map->live + 1);
+		if (ret)
+			return ret;
+		t = atomic_load_explicit(&map->cur, memory_order_relaxed);
+	}
+	table_put(t, slot_make(spid, id));
+	map->live++;
+	return 0;
+}
+
+void ioasid__spidmap_remove(struct ioasid__spidmap *map, ioasid_t spid)
+{
+	struct ioasid__spid_table *t;
+	int64_t i;
+
+	t = atomic_load_explicit(&map->cur, memory_order_relaxed);
+	i = t ? table_find(t, spid) : -1;
+	if (i < 0)
+		return;
+	atomic_store_explicit(&t->slots[i], SLOT_TOMB, memory_order_release);
+	map->live--;
+}
+
+uint64_t ioasid__spidmap_seq(const struct ioasid__spidmap *map)
+{
+	return atomic_load_explicit(&map->seq, memory_order_acquire);
+}
+
+bool ioasid__spidmap_changed(const struct ioasid__spidmap *map, uint64_t seq)
+{
+	atomic_thread_fence(memory_order_acquire);
+	return atomic_load_explicit(&map->seq, memory_order_relaxed) != seq;
+}
+
+bool ioasid__spidmap_probe(const struct ioasid__spidmap *map, ioasid_t spid,
+			   ioasid_t *idp)
+{
+	const struct ioasid__spid_table *t;
+	uint32_t mask, i;
+
+	t = atomic_load_explicit(&map->cur, memory_order_acquire);
+	if (!t)
+		return false;
+	mask = t->mask;
+	i = slot_home(mask, spid);
+	for (uint32_t n = 0; n <= mask; n++, i = (i + 1) & mask) {
+		uint64_t s = atomic_load_explicit(&t->slots[i],
+						  memory_order_relaxed);
+
+		if (s == SLOT_EMPTY)
+			return false;
+		if (slot_maps(s, spid)) {
+			*idp = (ioasid_t)s;
+			return true;
+		}
+	}
+	return false;
+}
