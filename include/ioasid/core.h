@@ -65,8 +65,10 @@ struct ioasid_notifier;
  */
 
 /*
- * ioasid_ns_new - create a namespace with the default capacity.
- * Returns 0 and *nsp, or -ENOMEM.
+ * ioasid_ns_new - create a namespace with the default capacity, and start
+ * its work queue's worker thread.
+ * Returns 0 and *nsp, or -ENOMEM (no memory, no address space for the ID
+ * table, or no thread).
  */
 int ioasid_ns_new(struct ioasid_ns **nsp);
 
@@ -181,9 +183,11 @@ void ioasid_set_query(struct ioasid_set *set, struct ioasid_set_info *info);
 
 /*
  * ioasid_set_for_each - call fn for every live ID of the set in ascending
- * order. fn runs under the set's lock: it may look IDs up but must not
- * allocate, free, get or put in this set. A non-zero return from fn stops
- * the walk and is returned.
+ * order. The walk works on the IDs live when it starts and calls fn with
+ * no core lock held, so fn may call any function of this API (but
+ * ioasid_ns_free); an ID that stops being live in this set before its turn
+ * is skipped, and IDs allocated during the walk are not visited. A non-zero
+ * return from fn stops the walk and is returned. Never fails otherwise.
  */
 int ioasid_set_for_each(struct ioasid_set *set,
 			int (*fn)(ioasid_t id, void *arg), void *arg);
@@ -191,14 +195,17 @@ int ioasid_set_for_each(struct ioasid_set *set,
 /*
  * ioasid_set_free_all - ioasid_free() every ACTIVE ID of the set. Returns the
  * number freed (IDs with other references go FREE_PENDING as with
- * ioasid_free()).
+ * ioasid_free()). Never fails.
  */
 int ioasid_set_free_all(struct ioasid_set *set);
 
 /*
  * ioasid_ns_for_each_set - call fn for every set of the namespace, in
- * creation order, under the namespace lock (fn must not alloc or free sets).
- * A non-zero return from fn stops the walk and is returned.
+ * creation order. Each set is held by a reference for the duration of its
+ * call and fn runs with no core lock held, so it may call any function of
+ * this API (but ioasid_ns_free); sets created during the walk may be
+ * missed. A non-zero return from fn stops the walk and is returned. Never
+ * fails otherwise.
  */
 int ioasid_ns_for_each_set(struct ioasid_ns *ns,
 			   int (*fn)(struct ioasid_set *set, void *arg),
@@ -218,7 +225,9 @@ enum ioasid_state {
  * ioasid_alloc - allocate the lowest free ID in [min, max] for set, with
  * private data. The set holds the ID's first reference. Notifies ALLOC.
  * Errors: -EINVAL min > max, min < 1 or max >= capacity; -EDQUOT the set's
- * quota is reached; -ENOSPC no free ID in [min, max]; -ENOMEM.
+ * quota is reached; -ENOSPC no free ID in [min, max]; -ENOMEM. With a
+ * custom allocator registered: its own error, or -EIO if it returned an ID
+ * outside [min, max] (given back to it with ops->free) or one already live.
  */
 int ioasid_alloc(struct ioasid_set *set, ioasid_t min, ioasid_t max,
 		 void *private, ioasid_t *idp);
@@ -236,7 +245,7 @@ int ioasid_free(struct ioasid_set *set, ioasid_t id);
  * ioasid_get - take a reference on an ACTIVE ID. set may be NULL (no
  * ownership check) or the owning set.
  * Errors: -ENOENT id not allocated; -EPERM set given and not the owner;
- * -EBUSY id is FREE_PENDING.
+ * -EBUSY id is FREE_PENDING; -EOVERFLOW 2^32 - 1 references already held.
  */
 int ioasid_get(struct ioasid_ns *ns, struct ioasid_set *set, ioasid_t id);
 
@@ -293,7 +302,9 @@ struct ioasid_info {
 };
 
 /*
- * ioasid_query - describe any ID below capacity, IDLE ones included.
+ * ioasid_query - describe any ID below capacity, IDLE ones included. An ID
+ * whose last reference is being dropped at that moment may show as
+ * FREE_PENDING with 0 references.
  * Errors: -EINVAL id 0 or >= capacity.
  */
 int ioasid_query(struct ioasid_ns *ns, ioasid_t id, struct ioasid_info *info);
@@ -335,7 +346,13 @@ int ioasid_spid_find(struct ioasid_set *set, ioasid_t spid, bool get,
  * ID's return to the pool calls ops->free. Registration requires that no ID
  * is live (else -EBUSY). After ioasid_allocator_unregister() returns, ops
  * is never called again: IDs it allocated stay live and usable, and when
- * their last reference drops they return to the default pool.
+ * their last reference drops they return to the default pool. The default
+ * pool never hands out an ID the allocator gave while it is live.
+ *
+ * The ops run under the namespace lock, so they must not call this API on
+ * the same namespace; each call may be the slow path of an ioasid_alloc(),
+ * ioasid_free() or ioasid_put(). ioasid_ns_free() gives IDs still live
+ * back through ops->free if the allocator is still registered.
  */
 struct ioasid_allocator_ops {
 	/* Store an ID in [min, max] in *idp and return 0, or return -errno. */
@@ -363,12 +380,18 @@ int ioasid_allocator_unregister(struct ioasid_ns *ns);
  * Notifications
  *
  * A global chain sees the events of every set; a per-set chain sees its
- * set's. Callbacks run synchronously, in registration order, in the thread
- * that caused the event, after the core has dropped the locks of the ID and
- * set concerned: they may look IDs up and may call ioasid_get() /
- * ioasid_put(), but must not block, and work that must not run inside a
- * notifier (the free-before-unbind cleanup) goes to the work queue. A FREE
- * event is delivered before any reference could complete the free.
+ * set's. Callbacks run synchronously, in the thread that caused the event,
+ * after the core has dropped its locks: first the global chain, then the
+ * set's chain, each in the order subscriptions joined it (subscriptions by
+ * token made before the set existed join it when it is created). They may
+ * look IDs up and may call ioasid_get() / ioasid_put() and
+ * ioasid_work_queue(), but must not block, and work that must not run inside
+ * a notifier (the free-before-unbind cleanup) goes to the work queue. Only
+ * the thread that raised the event waits for them. A FREE event is
+ * delivered before any reference could complete the free: while FREE
+ * callbacks run, the ID is FREE_PENDING and its owner's reference is still
+ * counted. Events of one ID raised by different threads may be delivered
+ * concurrently.
  */
 
 enum ioasid_event {
@@ -392,8 +415,10 @@ typedef void (*ioasid_notify_fn)(const struct ioasid_event_data *ev,
 
 /*
  * ioasid_notifier_register - subscribe fn to every event (set NULL: the
- * global chain) or to one set's events. *np is the subscription.
- * Errors: -EINVAL fn NULL; -ENOMEM.
+ * global chain) or to one set's events. *np is the subscription. A
+ * subscription to one set stops receiving events when the set is destroyed
+ * and must still be unregistered.
+ * Errors: -EINVAL fn NULL, or set from another namespace; -ENOMEM.
  */
 int ioasid_notifier_register(struct ioasid_ns *ns, struct ioasid_set *set,
 			     ioasid_notify_fn fn, void *arg,

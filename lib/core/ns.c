@@ -112,6 +112,46 @@ static int ns_snapshot_sets(struct ioasid_ns *ns, struct ioasid_set ***setsp)
 	return nr;
 }
 
+/* The first live set created after the set numbered after, referenced. */
+static struct ioasid_set *ns_next_set(struct ioasid_ns *ns, uint64_t after)
+{
+	struct ioasid_set *found = NULL;
+	struct ioasid__list *pos;
+
+	pthread_mutex_lock(&ns->lock);
+	ioasid__list_for_each(pos, &ns->sets) {
+		struct ioasid_set *set =
+			ioasid__container_of(pos, struct ioasid_set, node);
+
+		if (set->id > after) {
+			atomic_fetch_add_explicit(&set->refs, 1,
+						  memory_order_relaxed);
+			found = set;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&ns->lock);
+	return found;
+}
+
+/* Without memory for a snapshot: one set at a time, quadratic, infallible. */
+static int ns_for_each_set_stepwise(struct ioasid_ns *ns,
+				    int (*fn)(struct ioasid_set *set,
+					      void *arg),
+				    void *arg)
+{
+	struct ioasid_set *set;
+	uint64_t after = 0;
+	int ret = 0;
+
+	while (!ret && (set = ns_next_set(ns, after))) {
+		after = set->id;
+		ret = fn(set, arg);
+		ioasid_set_put(set); /* the walk's reference */
+	}
+	return ret;
+}
+
 int ioasid_ns_for_each_set(struct ioasid_ns *ns,
 			   int (*fn)(struct ioasid_set *set, void *arg),
 			   void *arg)
@@ -121,7 +161,7 @@ int ioasid_ns_for_each_set(struct ioasid_ns *ns,
 	int ret = 0;
 
 	if (nr < 0)
-		return nr;
+		return ns_for_each_set_stepwise(ns, fn, arg);
 	for (int i = 0; i < nr; i++) {
 		if (!ret)
 			ret = fn(sets[i], arg);

@@ -12,7 +12,8 @@
  * Walks (ioasid_set_for_each, ioasid_ns_for_each_set) work on a snapshot
  * taken under the namespace lock and call back without any core lock, so
  * callbacks may use the whole API; IDs freed after the snapshot are
- * skipped.
+ * skipped. If the snapshot cannot be allocated they fall back to a slower
+ * walk that needs no memory, so a walk never fails.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -336,6 +337,22 @@ static bool id_live_in(struct ioasid_set *set, ioasid_t id)
 	       snap.set == set;
 }
 
+/*
+ * Without memory for a snapshot, walk the whole ID table instead: slower
+ * (every ID of the capacity is looked at) but it cannot fail.
+ */
+static int set_for_each_scan(struct ioasid_set *set,
+			     int (*fn)(ioasid_t id, void *arg), void *arg)
+{
+	uint32_t total = ioasid_capacity_total(set->ns);
+	int ret = 0;
+
+	for (ioasid_t id = 1; id < total && !ret; id++)
+		if (id_live_in(set, id))
+			ret = fn(id, arg);
+	return ret;
+}
+
 int ioasid_set_for_each(struct ioasid_set *set,
 			int (*fn)(ioasid_t id, void *arg), void *arg)
 {
@@ -344,7 +361,7 @@ int ioasid_set_for_each(struct ioasid_set *set,
 	int ret = 0;
 
 	if (nr < 0)
-		return nr;
+		return set_for_each_scan(set, fn, arg);
 	for (int i = 0; i < nr && !ret; i++)
 		if (id_live_in(set, ids[i]))
 			ret = fn(ids[i], arg);
