@@ -59,13 +59,8 @@ static void write_row(FILE *f, const struct bench_row *row)
 	fputc('}', f);
 }
 
-int rows_write_json(const struct bench_rows *rows, const char *path)
+int rows_write_json(const struct bench_rows *rows, FILE *f)
 {
-	FILE *f = fopen(path, "w");
-	int err;
-
-	if (!f)
-		return -errno;
 	fputs("[\n", f);
 	for (size_t i = 0; i < rows->nr; i++) {
 		fputs("  ", f);
@@ -73,8 +68,5 @@ int rows_write_json(const struct bench_rows *rows, const char *path)
 		fputs(i + 1 < rows->nr ? ",\n" : "\n", f);
 	}
 	fputs("]\n", f);
-	err = ferror(f) ? -EIO : 0;
-	if (fclose(f) && !err)
-		err = -errno;
-	return err;
+	return ferror(f) ? -EIO : 0;
 }

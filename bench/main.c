@@ -9,8 +9,10 @@
  *
  * Exit status: 0 when every figure was measured (goals missed or not: a
  * MISS is a result, not an error), 1 when a figure could not be measured
- * or the JSON could not be written, 2 usage.
+ * or the JSON could not be written, 2 usage (including a filter that
+ * matches nothing).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +28,7 @@
 
 struct options {
 	const char *json;
+	FILE *json_file; /* opened before anything runs, written at the end */
 	bool list;
 	int runs; /* 0: not given */
 };
@@ -138,29 +141,54 @@ static void run_modules(struct bench_ctx *ctx)
 
 static void print_header(const struct bench_ctx *ctx)
 {
-	printf("ioasid-bench: median of %d runs per figure, batches >= %.1f ms%s%s%s\n",
+	printf("ioasid-bench: median of %d run(s) per figure, batches >= %.1f ms%s%s%s\n",
 	       ctx->runs, ctx->batch_ns / 1e6, ctx->quick ? ", QUICK (smoke run)" : "",
 	       ctx->filter ? ", filter " : "", ctx->filter ? ctx->filter : "");
 }
 
+/* Open the JSON file first, so that a bad path fails before the run. */
+static int open_json(struct options *opt)
+{
+	if (!opt->json)
+		return 0;
+	opt->json_file = fopen(opt->json, "we");
+	if (opt->json_file)
+		return 0;
+	fprintf(stderr, "ioasid-bench: %s: %s\n", opt->json, strerror(errno));
+	return 1;
+}
+
+static int write_json(const struct options *opt, const struct bench_ctx *ctx)
+{
+	int err = rows_write_json(ctx->rows, opt->json_file);
+
+	if (fclose(opt->json_file) && !err)
+		err = -errno;
+	if (err)
+		fprintf(stderr, "ioasid-bench: writing %s: %s\n", opt->json,
+			strerror(-err));
+	return err;
+}
+
 static int finish(struct bench_ctx *ctx, const struct options *opt)
 {
-	int err;
+	int status = 0;
 
 	print_header(ctx);
 	rows_print_table(ctx->rows, stdout);
-	if (opt->json) {
-		err = rows_write_json(ctx->rows, opt->json);
-		if (err)
-			bench_fail(ctx, "writing %s: %s", opt->json, strerror(-err));
+	if (opt->json_file && write_json(opt, ctx))
+		status = 1;
+	if (ctx->failures) {
+		fprintf(stderr, "ioasid-bench: %d measurement(s) failed, see above\n",
+			ctx->failures);
+		status = 1;
 	}
-	if (ctx->rows->nr == 0 && ctx->filter)
+	if (ctx->rows->nr == 0 && ctx->filter) {
 		fprintf(stderr, "ioasid-bench: no figure matches filter \"%s\"\n",
 			ctx->filter);
-	if (ctx->failures)
-		fprintf(stderr, "ioasid-bench: %d figure(s) could not be measured\n",
-			ctx->failures);
-	return ctx->failures ? 1 : 0;
+		status = 2;
+	}
+	return status;
 }
 
 int main(int argc, char **argv)
@@ -179,6 +207,8 @@ int main(int argc, char **argv)
 		list_modules();
 		return 0;
 	}
+	if (open_json(&opt))
+		return 1;
 	apply_defaults(&ctx, &opt);
 	run_modules(&ctx);
 	status = finish(&ctx, &opt);

@@ -108,16 +108,16 @@ int row_verdict(const struct bench_row *row)
 	return verdict;
 }
 
-/* Numbers in about four significant digits, with k/M/G beyond 10^5. */
+/* Numbers in three or four significant digits, with k, M, G from 10^5. */
 static void format_number(char *buf, size_t size, double v)
 {
 	double a = fabs(v);
 
 	if (isnan(v))
 		snprintf(buf, size, "-");
-	else if (a >= 1e11)
-		snprintf(buf, size, "%.3gG", v / 1e9);
-	else if (a >= 1e8)
+	else if (a >= 1e9)
+		snprintf(buf, size, "%.4gG", v / 1e9);
+	else if (a >= 1e6)
 		snprintf(buf, size, "%.4gM", v / 1e6);
 	else if (a >= 1e5)
 		snprintf(buf, size, "%.4gk", v / 1e3);
@@ -209,7 +209,7 @@ static void print_summary(const struct bench_rows *rows, FILE *out)
 		pass += verdict == 1;
 		miss += verdict == 0;
 	}
-	fprintf(out, "%zu rows; goals: %zu PASS, %zu MISS\n", rows->nr, pass,
+	fprintf(out, "%zu row(s); goals: %zu PASS, %zu MISS\n", rows->nr, pass,
 		miss);
 }
 

@@ -32,7 +32,7 @@ int row_verdict(const struct bench_row *row);
 /* rows_print_table - the table of all rows, then a one-line summary. */
 void rows_print_table(const struct bench_rows *rows, FILE *out);
 
-/* rows_write_json - the DESIGN.md §7 array. Returns 0 or -errno. */
-int rows_write_json(const struct bench_rows *rows, const char *path);
+/* rows_write_json - the DESIGN.md §7 array into f. Returns 0 or -EIO. */
+int rows_write_json(const struct bench_rows *rows, FILE *f);
 
 #endif /* IOASID_BENCH_ROWS_H */
