@@ -111,8 +111,8 @@ struct ioasid_journal_config {
 
 /*
  * Replay callback: one good record, in file order. payload is valid only
- * during the call and has no particular alignment. Returning non-zero
- * stops the replay, and ioasid_journal_open() fails with that value.
+ * during the call and has no particular alignment. Returning a negative
+ * errno stops the replay, and ioasid_journal_open() fails with it.
  */
 typedef int (*ioasid_journal_replay_fn)(void *arg, uint16_t type,
 					const void *payload, uint32_t len);
@@ -125,8 +125,11 @@ typedef int (*ioasid_journal_replay_fn)(void *arg, uint16_t type,
  * Errors: -EINVAL no dir, a bad batch/compaction setting, or a bad file
  * header; -EOPNOTSUPP unknown file version or sync policy; -EBUSY another
  * journal has the directory open; -ENOMEM; the replay callback's value;
- * other -errno from the file system. On error nothing is left open, and
- * the file is unchanged unless the failure came after the tail was cut.
+ * other -errno from the file system. On error nothing is left open, a log
+ * file this call created is removed again, and an existing one is
+ * unchanged unless the failure came after its tail was cut. The replay
+ * callback may have seen records before a failure: the caller discards
+ * what it built from them.
  */
 int ioasid_journal_open(const struct ioasid_journal_config *cfg,
 			ioasid_journal_replay_fn replay, void *arg,
@@ -187,8 +190,10 @@ typedef int (*ioasid_journal_snapshot_fn)(struct ioasid_journal_snapshot *snap,
 
 /*
  * ioasid_journal_snapshot_append - add one record to the snapshot being
- * written. Errors: -EINVAL as ioasid_journal_append(); -ENOMEM; -errno
- * from write(2).
+ * written (through a buffer; nothing is allocated). Errors: -EINVAL as
+ * ioasid_journal_append(); -errno from write(2). After a failure every
+ * later append fails the same way, and so does the compaction even if fn
+ * returns 0: a snapshot missing a record is never installed.
  */
 int ioasid_journal_snapshot_append(struct ioasid_journal_snapshot *snap,
 				   uint16_t type, const void *payload,
@@ -211,7 +216,7 @@ struct ioasid_journal_stat {
 	uint64_t base_size; /* size just after the last compaction or open */
 	uint64_t records; /* records in the log (replayed + appended) */
 	uint64_t appends; /* appends since open */
-	uint64_t syncs; /* fdatasync/fsync calls on the log since open */
+	uint64_t syncs; /* fdatasyncs of appended records since open */
 	uint64_t compactions; /* since open */
 	uint64_t dropped_bytes; /* tail bytes cut off at open */
 	bool broken;
