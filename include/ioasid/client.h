@@ -221,7 +221,9 @@ int ioasid_client_fd(const struct ioasid_client *c);
 
 /*
  * ioasid_client_dispatch - read what the connection has without waiting,
- * then deliver every queued event to the callback in arrival order.
+ * then deliver the events queued at that point to the callback in arrival
+ * order (events that arrive meanwhile, e.g. during a callback's own
+ * request, wait for the next dispatch; the descriptor stays readable).
  * If it finds that the daemon hung up, it reconnects and reclaims first
  * (which waits for the reconnect schedule). If another thread has a request
  * in flight, the socket is left to that thread and only the queue is

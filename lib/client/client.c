@@ -212,20 +212,21 @@ static void dispatch_pump(struct ioasid_client *c)
 int ioasid_client_dispatch(struct ioasid_client *c)
 {
 	struct ioasid_client_event ev;
-	int n = 0;
+	size_t n, i;
 
 	if (!c)
 		return -EINVAL;
 	if (pthread_mutex_lock(&c->dispatch_lock) != 0)
 		return -EBUSY; /* EDEADLK: called from a callback */
 	dispatch_pump(c);
-	while (ioasid__evq_pop(&c->evq, &ev)) {
+	/* Only what is queued now: events that callbacks' own requests meet
+	 * wait for the next dispatch, so a callback cannot keep it going. */
+	n = ioasid__evq_len(&c->evq);
+	for (i = 0; i < n && ioasid__evq_pop(&c->evq, &ev); i++)
 		if (c->cb)
 			c->cb(c, &ev, c->cb_arg);
-		n++;
-	}
 	pthread_mutex_unlock(&c->dispatch_lock);
-	return n;
+	return (int)i;
 }
 
 int ioasid_client_ids(struct ioasid_client *c, ioasid_t **ids, size_t *count)

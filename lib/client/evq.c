@@ -121,3 +121,13 @@ bool ioasid__evq_pop(struct ioasid__evq *q, struct ioasid_client_event *ev)
 	pthread_mutex_unlock(&q->lock);
 	return got;
 }
+
+size_t ioasid__evq_len(struct ioasid__evq *q)
+{
+	size_t n;
+
+	pthread_mutex_lock(&q->lock);
+	n = q->len;
+	pthread_mutex_unlock(&q->lock);
+	return n;
+}

@@ -44,6 +44,9 @@ void ioasid__evq_destroy(struct ioasid__evq *q);
  * fails. A DROPPED event is merged into a DROPPED marker at the tail. */
 void ioasid__evq_push(struct ioasid__evq *q, const struct ioasid_client_event *ev);
 
+/* ioasid__evq_len - events queued now (a marker counts as one). */
+size_t ioasid__evq_len(struct ioasid__evq *q);
+
 /* ioasid__evq_pop - take the oldest event into *ev; false when empty. */
 bool ioasid__evq_pop(struct ioasid__evq *q, struct ioasid_client_event *ev);
 
