@@ -19,6 +19,7 @@
 
 #include "core/ns.h"
 #include "core/set.h"
+#include "util/alloc.h"
 
 struct core_fixture {
 	struct ioasid_ns *ns;
