@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -226,7 +227,9 @@ static void test_client_reply_longer_tail_accepted(void **state)
 	assert_int_equal(info.cg_max, IOASID_CLIENT_LIMIT_MAX);
 }
 
+/* Shared by the test thread and the fake's hook: lock protects it. */
 struct raw_reply {
+	pthread_mutex_t lock;
 	unsigned char msg[256];
 	size_t len;
 	bool fix_seq; /* patch the request's seq into the header */
@@ -240,10 +243,12 @@ static bool hook_raw(struct fake_daemon *d, const struct fake_req *r, int fd,
 	(void)fd;
 	if (r->op != IOASID_OP_STATUS)
 		return false;
+	pthread_mutex_lock(&raw->lock);
 	if (raw->fix_seq)
 		memcpy(raw->msg + offsetof(struct ioasid_reply_hdr, seq), &r->seq,
 		       sizeof(r->seq));
 	fake_send_raw(d, raw->msg, raw->len);
+	pthread_mutex_unlock(&raw->lock);
 	return true;
 }
 
@@ -253,11 +258,13 @@ static size_t raw_build(struct raw_reply *raw, uint32_t op, int32_t result,
 	struct ioasid_reply_hdr h = { .op = op, .result = result };
 
 	h.size = (uint32_t)(sizeof(h) + len + hdr_size_delta);
+	pthread_mutex_lock(&raw->lock);
 	memcpy(raw->msg, &h, sizeof(h));
 	memcpy(raw->msg + sizeof(h), body, len);
 	raw->len = sizeof(h) + len;
 	raw->fix_seq = true;
-	return raw->len;
+	pthread_mutex_unlock(&raw->lock);
+	return sizeof(h) + len;
 }
 
 static void test_client_malformed_replies_are_eproto(void **state)
@@ -265,7 +272,7 @@ static void test_client_malformed_replies_are_eproto(void **state)
 	struct fixture *f = fixture_open(NULL);
 	struct ioasid_rep_status st = { .size = sizeof(st) };
 	struct ioasid_client_status out;
-	struct raw_reply raw;
+	struct raw_reply raw = { .lock = PTHREAD_MUTEX_INITIALIZER };
 	struct ioasid_rep_empty short_body = { .size = sizeof(short_body) };
 
 	*state = f;
