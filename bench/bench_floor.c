@@ -9,6 +9,9 @@
  *   floor.vm_readv.4K        ns per 4 KiB process_vm_readv() from this
  *                            process, beside memcpy: the system call's cost
  *   floor.vm_readv.bw.1M     its bandwidth beside memcpy's, GB/s
+ *   floor.load.1M/32M        ns per dependent random load over 1 MiB (in
+ *                            cache) and 32 MiB (the size of a 2^20-entry
+ *                            table of 32-byte entries): memory latency
  *   floor.echo.64B/4K        ns per SOCK_SEQPACKET echo round trip
  */
 #include <errno.h>
@@ -87,17 +90,40 @@ static void run_echo(struct bench_ctx *ctx, size_t len, const char *size)
 	bench_floor_echo_stop(&e);
 }
 
+static void run_load(struct bench_ctx *ctx, size_t len, const char *size)
+{
+	struct bench_floor_chase c;
+	char name[64];
+
+	snprintf(name, sizeof(name), "floor.load.%s", size);
+	if (!bench_want(ctx, name))
+		return;
+	if (bench_floor_chase_init(&c, len)) {
+		bench_fail(ctx, "%s: out of memory", name);
+		return;
+	}
+	struct bench_series s[] = {
+		{ .name = name, .batch = bench_floor_chase_batch, .arg = &c },
+	};
+	bench_measure(ctx, s, 1);
+	bench_report(ctx, &(struct bench_row){ .name = name, .unit = "ns/op",
+					       .value = s[0].median });
+	bench_floor_chase_fini(&c);
+}
+
 static void floor_run(struct bench_ctx *ctx)
 {
 	run_copy(ctx, 4096, "4K", false, false);
 	run_copy(ctx, 1u << 20, "1M", true, false);
 	run_copy(ctx, 64u << 20, "64M", true, true);
+	run_load(ctx, 1u << 20, "1M");
+	run_load(ctx, 32u << 20, "32M");
 	run_echo(ctx, 64, "64B");
 	run_echo(ctx, 4096, "4K");
 }
 
 const struct bench_module bench_module_floor = {
 	.name = "floor",
-	.summary = "physical floors: memcpy, process_vm_readv, SOCK_SEQPACKET echo",
+	.summary = "physical floors: memcpy, process_vm_readv, memory latency, SOCK_SEQPACKET echo",
 	.run = floor_run,
 };

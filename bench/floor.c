@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * floor.c - the physical floors: memcpy, process_vm_readv and a
- * SOCK_SEQPACKET echo round trip (see floor.h).
+ * floor.c - the physical floors: memcpy, process_vm_readv, the latency of
+ * a random memory access and a SOCK_SEQPACKET echo round trip (see
+ * floor.h).
  *
  * The echo thread owns echo_fd and echo_buf; the measuring thread owns fd
  * and buf. Stopping shuts our end down: the echo thread's recv() then
@@ -17,9 +18,13 @@
 
 #include "bench.h"
 #include "floor.h"
+#include "rng.h"
+
+#define CHASE_SEED UINT64_C(0xc4a5e)
+#define LINE_WORDS 8 /* uint64_t per 64-byte line */
 
 /* Allocate len bytes and touch every page, so no fault is timed later. */
-static char *alloc_touched(size_t len, int fill)
+static void *alloc_touched(size_t len, int fill)
 {
 	char *p = aligned_alloc(64, (len + 63) & ~(size_t)63);
 
@@ -79,6 +84,66 @@ int bench_floor_vm_readv_batch(void *copy, uint64_t iters)
 		if ((size_t)got != f->len)
 			return -EIO;
 	}
+	return 0;
+}
+
+/* Link the lines into one random cycle (Sattolo's shuffle). 0 or -ENOMEM. */
+static int chase_link(struct bench_floor_chase *c)
+{
+	struct rng rng = { CHASE_SEED };
+	uint32_t *order = malloc(c->lines * sizeof(*order));
+
+	if (!order)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->lines; i++)
+		order[i] = (uint32_t)i;
+	for (size_t i = c->lines - 1; i > 0; i--) {
+		size_t j = rng_below(&rng, (uint32_t)i);
+		uint32_t t = order[i];
+
+		order[i] = order[j];
+		order[j] = t;
+	}
+	for (size_t i = 0; i < c->lines; i++)
+		c->buf[(size_t)order[i] * LINE_WORDS] =
+			order[(i + 1) % c->lines];
+	free(order);
+	return 0;
+}
+
+int bench_floor_chase_init(struct bench_floor_chase *c, size_t len)
+{
+	c->lines = len / 64 ? len / 64 : 1;
+	c->pos = 0;
+	if (c->lines > UINT32_MAX)
+		return -ENOMEM;
+	c->buf = alloc_touched(c->lines * 64, 0);
+	if (!c->buf)
+		return -ENOMEM;
+	if (chase_link(c))
+		goto free_buf;
+	return 0;
+
+free_buf:
+	free(c->buf);
+	c->buf = NULL;
+	return -ENOMEM;
+}
+
+void bench_floor_chase_fini(struct bench_floor_chase *c)
+{
+	free(c->buf);
+	c->buf = NULL;
+}
+
+int bench_floor_chase_batch(void *chase, uint64_t iters)
+{
+	struct bench_floor_chase *c = chase;
+	uint64_t pos = c->pos;
+
+	for (uint64_t i = 0; i < iters; i++)
+		pos = c->buf[pos * LINE_WORDS];
+	c->pos = pos;
 	return 0;
 }
 

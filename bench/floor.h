@@ -3,7 +3,8 @@
  * floor.h - the physical floors: what moving bytes costs on this machine
  * with no ioasid code involved. Other modules put them beside their own
  * figures as peers (a DMA copy beside memcpy or process_vm_readv, a daemon
- * round trip beside a bare SOCK_SEQPACKET echo).
+ * round trip beside a bare SOCK_SEQPACKET echo, a table walk beside the
+ * latency of a random memory access).
  *
  * Each floor is a batch function (bench_batch_fn) over its state, to be used
  * as a struct bench_series with .batch and .arg; bench_measure() then
@@ -50,6 +51,28 @@ int bench_floor_memcpy_batch(void *copy, uint64_t iters);
  * EPERM under a seccomp policy), 0 otherwise.
  */
 int bench_floor_vm_readv_batch(void *copy, uint64_t iters);
+
+/*
+ * A buffer of len bytes whose 64-byte lines form one random cycle: each
+ * line holds the index of the next. Following it is a chain of dependent
+ * loads, each to a line the hardware cannot predict: the latency of one
+ * random memory access over len bytes (a cache hit for small len, a cache
+ * and TLB miss for large len).
+ */
+struct bench_floor_chase {
+	size_t lines;
+	uint64_t *buf;
+	uint64_t pos; /* where the next batch continues the chain */
+};
+
+/* bench_floor_chase_init - build the cycle (fixed seed). 0 or -ENOMEM. */
+int bench_floor_chase_init(struct bench_floor_chase *c, size_t len);
+
+/* bench_floor_chase_fini - free the buffer. Accepts a zeroed c. */
+void bench_floor_chase_fini(struct bench_floor_chase *c);
+
+/* bench_floor_chase_batch - iters dependent loads. Arg: chase. */
+int bench_floor_chase_batch(void *chase, uint64_t iters);
 
 /*
  * A SOCK_SEQPACKET socket pair whose far end is served by a thread that
