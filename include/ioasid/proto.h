@@ -199,11 +199,13 @@ struct ioasid_evt_dropped {
 };
 
 /*
- * ---- RECLAIM: struct ioasid_req_empty -> ioasid_rep_page of ioasid_list_entry ----
+ * ---- RECLAIM: struct ioasid_req_page -> ioasid_rep_page of ioasid_list_entry ----
  * After the daemon restarted, a process whose IDs survived in the journal
  * is given them back when it connects (identified by pid and process start
  * time); RECLAIM lists the IDs the handle owns so the client library can
- * check them against its own record.
+ * check them against its own record. Paged like LIST: the request is a
+ * struct ioasid_req_page (a bare struct ioasid_req_empty, its first two
+ * fields, asks for the first page), next > 0 means more IDs follow.
  */
 
 /* ---- SET_QUOTA (admin) ---- */
