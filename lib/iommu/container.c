@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: MIT
+/*
+ * VFIO-style containers: the part common to every IOMMU model.
+ *
+ * As in VFIO's container core, the container tracks its groups and, once
+ * SET_IOMMU chose a model, hands every group to that model (ops table in
+ * container_internal.h). Attaching a group claims it for the container's
+ * owner first; the claim is what makes the group "viable" here. A group
+ * that fails to attach to the model is released again, and a SET_IOMMU
+ * that fails on any group detaches the ones done and forgets the model.
+ * The last group to leave releases the model, as
+ * __vfio_container_detach_group() does: mappings and domains go.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "iommu/container_internal.h"
+#include "iommu/platform_internal.h"
+#include "util/alloc.h"
+
+static const struct container_ops *const container_models[] = {
+	&ioasid__container_type1_ops,
+	&ioasid__container_spapr_ops,
+};
+
+#define NR_MODELS (sizeof(container_models) / sizeof(container_models[0]))
+
+int ioasid_container_alloc(struct ioasid_platform *p, struct ioasid_owner *owner,
+			   struct ioasid_container **cp)
+{
+	struct ioasid_container *c;
+
+	if (owner && (!owner->name || !owner->name[0]))
+		return -EINVAL;
+	c = ioasid__calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	pthread_mutex_init(&c->lock, NULL);
+	c->platform = p;
+	c->self.name = "vfio-container";
+	c->owner = owner ? owner : &c->self;
+	c->dma_limit = IOASID_CONTAINER_DMA_LIMIT_DEFAULT;
+	*cp = c;
+	return 0;
+}
+
+static int container_find_group(struct ioasid_container *c,
+				struct ioasid_group *g)
+{
+	for (unsigned int i = 0; i < c->nr_groups; i++)
+		if (c->groups[i].group == g)
+			return (int)i;
+	return -1;
+}
+
+/* Detach, release and forget the group at index i; the last one out
+ * releases the model. */
+static void container_remove_group(struct ioasid_container *c, unsigned int i)
+{
+	struct container_group *cg = &c->groups[i];
+	struct ioasid_group *g = cg->group;
+
+	if (c->ops)
+		c->ops->detach_group(c, cg);
+	ioasid_group_release(g, c->owner);
+	ioasid_group_put(g); /* the container's reference */
+	memmove(cg, cg + 1, (c->nr_groups - i - 1) * sizeof(*cg));
+	c->nr_groups--;
+	if (!c->nr_groups && c->ops) {
+		c->ops->release(c);
+		c->ops = NULL;
+	}
+}
+
+void ioasid_container_free(struct ioasid_container *c)
+{
+	if (!c)
+		return;
+	pthread_mutex_lock(&c->lock);
+	while (c->nr_groups)
+		container_remove_group(c, c->nr_groups - 1);
+	pthread_mutex_unlock(&c->lock);
+	ioasid__free(c->groups);
+	pthread_mutex_destroy(&c->lock);
+	ioasid__free(c);
+}
+
+int ioasid_container_check_extension(struct ioasid_container *c, uint32_t ext)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&c->lock);
+	if (c->ops) {
+		ret = c->ops->check_extension(ext);
+	} else {
+		for (unsigned int i = 0; i < NR_MODELS && !ret; i++)
+			ret = container_models[i]->check_extension(ext);
+	}
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
+
+int ioasid_container_set_dma_limit(struct ioasid_container *c, uint32_t limit)
+{
+	int ret = 0;
+
+	if (!limit)
+		return -EINVAL;
+	pthread_mutex_lock(&c->lock);
+	if (c->ops)
+		ret = -EBUSY;
+	else
+		c->dma_limit = limit;
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
+
+/* Room for one more group; nothing changes on failure. */
+static int container_groups_reserve(struct ioasid_container *c)
+{
+	struct container_group *arr;
+
+	arr = ioasid__realloc(c->groups, (c->nr_groups + 1) * sizeof(*arr));
+	if (!arr)
+		return -ENOMEM;
+	c->groups = arr;
+	return 0;
+}
+
+static int container_attach_group_locked(struct ioasid_container *c,
+					 struct ioasid_group *g)
+{
+	struct container_group *cg;
+	struct ioasid_iommu *iommu;
+	int ret;
+
+	if (container_find_group(c, g) >= 0)
+		return -EEXIST;
+	/* Refuse what the model would refuse before claiming, so that a
+	 * refused group sees no bind and unbind. */
+	if (c->ops && c->ops->type == IOASID_VFIO_SPAPR_TCE_IOMMU && c->nr_groups)
+		return -EBUSY;
+	if (c->ops) {
+		ret = ioasid__container_group_iommu(g, &iommu);
+		if (ret)
+			return ret;
+	}
+	ret = container_groups_reserve(c);
+	if (ret)
+		return ret;
+	ret = ioasid_group_claim(g, c->owner, 0);
+	if (ret)
+		return ret;
+	cg = &c->groups[c->nr_groups];
+	cg->group = g;
+	cg->cd = NULL;
+	if (c->ops) {
+		ret = c->ops->attach_group(c, cg);
+		if (ret) {
+			ioasid_group_release(g, c->owner);
+			return ret;
+		}
+	}
+	ioasid_group_get(g); /* held by the container */
+	c->nr_groups++;
+	return 0;
+}
+
+int ioasid_container_attach_group(struct ioasid_container *c,
+				  struct ioasid_group *g)
+{
+	int ret;
+
+	if (ioasid_group_platform(g) != c->platform)
+		return -EINVAL;
+	pthread_mutex_lock(&c->lock);
+	ret = container_attach_group_locked(c, g);
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
+
+int ioasid_container_detach_group(struct ioasid_container *c,
+				  struct ioasid_group *g)
+{
+	int i, ret = 0;
+
+	pthread_mutex_lock(&c->lock);
+	i = container_find_group(c, g);
+	if (i < 0)
+		ret = -ENOENT;
+	else
+		container_remove_group(c, (unsigned int)i);
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
+
+static const struct container_ops *container_model(uint32_t type)
+{
+	for (unsigned int i = 0; i < NR_MODELS; i++)
+		if (container_models[i]->type == type)
+			return container_models[i];
+	return NULL;
+}
+
+/* Hand every group to the model, all or nothing. */
+static int container_open_model(struct ioasid_container *c,
+				const struct container_ops *ops)
+{
+	unsigned int i;
+	int ret = 0;
+
+	c->ops = ops;
+	for (i = 0; i < c->nr_groups; i++) {
+		ret = ops->attach_group(c, &c->groups[i]);
+		if (ret)
+			break;
+	}
+	if (!ret)
+		return 0;
+	while (i--)
+		ops->detach_group(c, &c->groups[i]);
+	ops->release(c);
+	c->ops = NULL;
+	return ret;
+}
+
+int ioasid_container_set_iommu(struct ioasid_container *c, uint32_t type)
+{
+	const struct container_ops *ops;
+	int ret = -EINVAL;
+
+	pthread_mutex_lock(&c->lock);
+	if (c->ops || !c->nr_groups)
+		goto unlock;
+	ret = -ENODEV;
+	ops = container_model(type);
+	if (ops)
+		ret = container_open_model(c, ops);
+unlock:
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
+
+int ioasid_container_get_info(struct ioasid_container *c,
+			      struct ioasid_container_info *info)
+{
+	int ret = 0;
+
+	memset(info, 0, sizeof(*info));
+	pthread_mutex_lock(&c->lock);
+	if (c->ops) {
+		info->type = c->ops->type;
+		info->nr_groups = c->nr_groups;
+		c->ops->get_info(c, info);
+	} else {
+		ret = -EINVAL;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
+
+int ioasid_container_map_dma(struct ioasid_container *c,
+			     const struct ioasid_dma_map *map)
+{
+	int ret = -EINVAL;
+
+	pthread_mutex_lock(&c->lock);
+	if (c->ops)
+		ret = c->ops->map(c, map);
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
+
+int ioasid_container_unmap_dma(struct ioasid_container *c,
+			       const struct ioasid_dma_unmap *unmap,
+			       uint64_t *unmapped)
+{
+	uint64_t bytes = 0;
+	int ret = -EINVAL;
+
+	pthread_mutex_lock(&c->lock);
+	if (c->ops)
+		ret = c->ops->unmap(c, unmap, &bytes);
+	pthread_mutex_unlock(&c->lock);
+	if (unmapped)
+		*unmapped = ret ? 0 : bytes;
+	return ret;
+}
+
+/* ------------------------------------------------------------------------
+ * Helpers for the models
+ */
+
+int ioasid__container_group_iommu(struct ioasid_group *g,
+				  struct ioasid_iommu **iommup)
+{
+	struct ioasid_platform *p = g->platform;
+	struct ioasid_iommu *iommu = NULL;
+	struct ioasid_device *dev;
+	int ret = 0;
+
+	pthread_mutex_lock(&p->lock);
+	cds_list_for_each_entry(dev, &g->devices, group_node) {
+		if (iommu && dev->iommu != iommu)
+			ret = -EINVAL;
+		iommu = dev->iommu;
+	}
+	pthread_mutex_unlock(&p->lock);
+	if (!iommu)
+		ret = -EINVAL;
+	if (!ret)
+		*iommup = iommu;
+	return ret;
+}
+
+int ioasid__container_domain_ranges(struct ioasid_domain *domain,
+				    struct ioasid_iova_range **rangesp,
+				    unsigned int *nrp)
+{
+	struct ioasid_iova_range *r;
+	uint32_t nr = 0;
+	int ret = ioasid_domain_iova_ranges(domain, NULL, &nr);
+
+	if (ret && ret != -EMSGSIZE)
+		return ret;
+	r = ioasid__calloc(nr ? nr : 1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	ret = ioasid_domain_iova_ranges(domain, r, &nr);
+	if (ret) {
+		ioasid__free(r);
+		return ret;
+	}
+	*rangesp = r;
+	*nrp = nr;
+	return 0;
+}
+
+bool ioasid__ranges_contain(const struct ioasid_iova_range *r, unsigned int nr,
+			    uint64_t iova, uint64_t last)
+{
+	for (unsigned int i = 0; i < nr; i++)
+		if (iova >= r[i].start && last <= r[i].last)
+			return true;
+	return false;
+}

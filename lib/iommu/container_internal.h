@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Containers: the common object (container.c) and the two IOMMU models
+ * (container_type1.c, container_spapr.c) behind a small ops table, as
+ * VFIO's container core drives its IOMMU drivers.
+ *
+ * Locking: container->lock serialises every call on a container and
+ * protects every field below. It is taken before the platform lock (group
+ * claims and attachments) and the domain locks.
+ */
+#ifndef IOASID_LIB_IOMMU_CONTAINER_INTERNAL_H
+#define IOASID_LIB_IOMMU_CONTAINER_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <ioasid/iommu/container.h>
+
+/* One PAGING domain per IOMMU the container's groups sit behind. */
+struct container_domain {
+	struct ioasid_iommu *iommu;
+	struct ioasid_domain *domain; /* owned */
+	unsigned int nr_groups; /* groups attached to it */
+};
+
+struct container_group {
+	struct ioasid_group *group; /* holds a reference, claimed */
+	struct container_domain *cd; /* NULL while no model is set */
+};
+
+/* One TYPE1v2 mapping: one MAP_DMA call, one area in every domain. */
+struct dma_mapping {
+	uint64_t iova;
+	uint64_t size;
+	uint64_t vaddr;
+	uint32_t prot; /* IOASID_PROT_* */
+};
+
+struct ioasid_container;
+
+struct container_ops {
+	uint32_t type;
+	/* Attach cg (a group of the container) to the model; all or
+	 * nothing. */
+	int (*attach_group)(struct ioasid_container *c, struct container_group *cg);
+	/* Detach cg from the model. Never fails. */
+	void (*detach_group)(struct ioasid_container *c, struct container_group *cg);
+	/* Drop every mapping and domain (no group attached any more). */
+	void (*release)(struct ioasid_container *c);
+	int (*check_extension)(uint32_t ext);
+	void (*get_info)(struct ioasid_container *c,
+			 struct ioasid_container_info *info);
+	int (*map)(struct ioasid_container *c, const struct ioasid_dma_map *map);
+	int (*unmap)(struct ioasid_container *c,
+		     const struct ioasid_dma_unmap *unmap, uint64_t *unmapped);
+};
+
+struct ioasid_container {
+	pthread_mutex_t lock; /* see the top of this file */
+	struct ioasid_platform *platform;
+	struct ioasid_owner self; /* the owner when none was given */
+	struct ioasid_owner *owner;
+	const struct container_ops *ops; /* NULL until SET_IOMMU */
+	uint32_t dma_limit;
+
+	struct container_group *groups;
+	unsigned int nr_groups;
+
+	struct container_domain **domains; /* each allocated on its own, so
+					    * cg->cd stays valid */
+	unsigned int nr_domains;
+
+	/* Usable IOVA ranges of the model, ascending. */
+	struct ioasid_iova_range *ranges;
+	unsigned int nr_ranges;
+
+	/* TYPE1v2 mappings, sorted by iova, disjoint. */
+	struct dma_mapping *maps;
+	unsigned int nr_maps;
+	unsigned int cap_maps;
+};
+
+extern const struct container_ops ioasid__container_type1_ops;
+extern const struct container_ops ioasid__container_spapr_ops;
+
+/* container.c helpers for the models */
+/* The IOMMU of every device of g (-EINVAL if none or several). */
+int ioasid__container_group_iommu(struct ioasid_group *g,
+				  struct ioasid_iommu **iommup);
+/* The usable ranges of a domain into a new array. */
+int ioasid__container_domain_ranges(struct ioasid_domain *domain,
+				    struct ioasid_iova_range **rangesp,
+				    unsigned int *nrp);
+/* Is [iova, last] inside one of the ranges? */
+bool ioasid__ranges_contain(const struct ioasid_iova_range *r, unsigned int nr,
+			    uint64_t iova, uint64_t last);
+
+#endif /* IOASID_LIB_IOMMU_CONTAINER_INTERNAL_H */
