@@ -5,7 +5,8 @@
  * Address spaces (ioasid/iommu/domain.h): IOMMU instances and their
  * capabilities, domains with multi-level I/O page tables, the IOTLB and the
  * fault log. Platform (ioasid/iommu/group.h): IOMMU groups, devices,
- * drivers and DMA ownership; their sysfs-style view (ioasid/iommu/sysfs.h). Containers (ioasid/iommu/container.h):
+ * drivers and DMA ownership, and their sysfs-style view
+ * (ioasid/iommu/sysfs.h). Containers (ioasid/iommu/container.h):
  * VFIO-style TYPE1v2 and SPAPR-TCE containers.
  */
 #ifndef IOASID_IOMMU_H
@@ -14,8 +15,6 @@
 #include <ioasid/iommu/domain.h>
 #include <ioasid/iommu/group.h>
 #include <ioasid/iommu/sysfs.h>
-#if __has_include(<ioasid/iommu/container.h>)
 #include <ioasid/iommu/container.h>
-#endif
 
 #endif /* IOASID_IOMMU_H */
