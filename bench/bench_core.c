@@ -20,7 +20,9 @@
  *
  * Lookups go through a stream of 2^20 IDs drawn uniformly from the live
  * ones, the same stream for every subject; they are independent (a
- * throughput, not a latency chain). The floor is a plain array of 2^20
+ * throughput, not a latency chain). Each batch goes on in the hints and the
+ * stream where the previous batch of any subject stopped, so that no batch
+ * replays the IDs (and cache lines) of the one before. The floor is a plain array of 2^20
  * void * (8 MiB), indexed by ID at the same stream positions.
  *
  * Figures (names start with core.):
@@ -176,6 +178,7 @@ struct world {
 	Pvoid_t judy;
 	GHashTable *hash; /* lookups only */
 	void **array; /* lookups only */
+	uint64_t cursor; /* each batch goes on in hints and stream from here */
 };
 
 static void world_fini(struct world *w)
@@ -233,14 +236,16 @@ static int core_pair(struct ioasid_set *set, const struct hint *h,
 static int core_pair_batch(void *arg, uint64_t iters)
 {
 	struct world *w = arg;
+	uint64_t base = w->cursor;
 
 	for (uint64_t i = 0; i < iters; i++) {
 		ioasid_t id;
-		int err = core_pair(w->set, hint_at(w->hints, i), &id);
+		int err = core_pair(w->set, hint_at(w->hints, base + i), &id);
 
 		if (err)
 			return err;
 	}
+	w->cursor = base + iters;
 	return 0;
 }
 
@@ -257,14 +262,16 @@ static int judy_pair(Pvoid_t *judy, const struct hint *h, Word_t *idp)
 static int judy_pair_batch(void *arg, uint64_t iters)
 {
 	struct world *w = arg;
+	uint64_t base = w->cursor;
 
 	for (uint64_t i = 0; i < iters; i++) {
 		Word_t id;
-		int err = judy_pair(&w->judy, hint_at(w->hints, i), &id);
+		int err = judy_pair(&w->judy, hint_at(w->hints, base + i), &id);
 
 		if (err)
 			return err;
 	}
+	w->cursor = base + iters;
 	return 0;
 }
 
@@ -314,45 +321,53 @@ static void run_pairs(struct bench_ctx *ctx, struct world *w,
 static int core_find_batch(void *arg, uint64_t iters)
 {
 	struct world *w = arg;
+	uint64_t base = w->cursor;
 
 	for (uint64_t i = 0; i < iters; i++) {
 		void *private;
 		int err = ioasid_find(w->ns, NULL,
-				      stream_at(w->stream, i), &private);
+				      stream_at(w->stream, base + i), &private);
 
 		if (err)
 			return err;
 		bench_keep(private);
 	}
+	w->cursor = base + iters;
 	return 0;
 }
 
 static int array_find_batch(void *arg, uint64_t iters)
 {
 	struct world *w = arg;
+	uint64_t base = w->cursor;
 
 	for (uint64_t i = 0; i < iters; i++)
-		bench_keep(w->array[stream_at(w->stream, i)]);
+		bench_keep(w->array[stream_at(w->stream, base + i)]);
+	w->cursor = base + iters;
 	return 0;
 }
 
 static int judy_test_batch(void *arg, uint64_t iters)
 {
 	struct world *w = arg;
+	uint64_t base = w->cursor;
 
 	for (uint64_t i = 0; i < iters; i++)
-		bench_keep(Judy1Test(w->judy, stream_at(w->stream, i),
+		bench_keep(Judy1Test(w->judy, stream_at(w->stream, base + i),
 				     PJE0));
+	w->cursor = base + iters;
 	return 0;
 }
 
 static int hash_lookup_batch(void *arg, uint64_t iters)
 {
 	struct world *w = arg;
+	uint64_t base = w->cursor;
 
 	for (uint64_t i = 0; i < iters; i++)
 		bench_keep(g_hash_table_lookup(w->hash,
-			GUINT_TO_POINTER(stream_at(w->stream, i))));
+			GUINT_TO_POINTER(stream_at(w->stream, base + i))));
+	w->cursor = base + iters;
 	return 0;
 }
 
@@ -448,6 +463,7 @@ struct spid_world {
 	uint32_t *stream_small;
 	uint32_t *stream_large;
 	void **array; /* SPID -> ID */
+	uint64_t cursor; /* each batch goes on in the streams from here */
 };
 
 /* What one series looks up: a set (or the array) and a stream of SPIDs. */
@@ -524,25 +540,29 @@ static int spid_world_init(struct spid_world *w)
 static int spid_find_batch(void *arg, uint64_t iters)
 {
 	const struct spid_arg *a = arg;
+	uint64_t base = a->w->cursor;
 
 	for (uint64_t i = 0; i < iters; i++) {
 		ioasid_t id;
-		int err = ioasid_spid_find(a->set, stream_at(a->stream, i),
+		int err = ioasid_spid_find(a->set, stream_at(a->stream, base + i),
 					   false, &id);
 
 		if (err)
 			return err;
 		bench_keep(id);
 	}
+	a->w->cursor = base + iters;
 	return 0;
 }
 
 static int spid_array_batch(void *arg, uint64_t iters)
 {
 	const struct spid_arg *a = arg;
+	uint64_t base = a->w->cursor;
 
 	for (uint64_t i = 0; i < iters; i++)
-		bench_keep(a->w->array[stream_at(a->stream, i)]);
+		bench_keep(a->w->array[stream_at(a->stream, base + i)]);
+	a->w->cursor = base + iters;
 	return 0;
 }
 
