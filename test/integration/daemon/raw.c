@@ -465,3 +465,122 @@ bool raw_list_entry(int fd, uint32_t id, struct ioasid_list_entry *e)
 	memcpy(e, buf + sizeof(page), sizeof(*e));
 	return e->id == id;
 }
+
+int raw_try(int fd, uint32_t op, const void *req, size_t len, void *rep,
+	    size_t max)
+{
+	static uint8_t buf[IOASID_MSG_MAX];
+	struct ioasid_msg_hdr hdr = { (uint32_t)(sizeof(hdr) + len), op,
+				      raw_seq() };
+	struct ioasid_reply_hdr rh;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	if (sizeof(hdr) + len > sizeof(buf))
+		return RAW_BROKEN;
+	memcpy(buf, &hdr, sizeof(hdr));
+	memcpy(buf + sizeof(hdr), req, len);
+	if (send(fd, buf, sizeof(hdr) + len, MSG_NOSIGNAL) < 0)
+		return RAW_BROKEN;
+	for (;;) {
+		ssize_t n;
+
+		if (poll(&p, 1, RAW_TIMEOUT_MS) != 1)
+			return RAW_BROKEN;
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < (ssize_t)sizeof(rh))
+			return RAW_BROKEN;
+		memcpy(&rh, buf, sizeof(rh));
+		if (rh.seq == hdr.seq)
+			break;
+		if (rh.seq != 0)
+			return RAW_BROKEN;
+	}
+	if (rep && !rh.result)
+		memcpy(rep, buf + sizeof(rh),
+		       rh.size - sizeof(rh) < max ? rh.size - sizeof(rh) : max);
+	return rh.result;
+}
+
+int raw_try_alloc(int fd, uint32_t *id)
+{
+	struct ioasid_req_alloc req = { sizeof(req), 0, 0, 0 };
+	struct ioasid_rep_id rep = { 0 };
+	int ret = raw_try(fd, IOASID_OP_ALLOC, &req, sizeof(req), &rep,
+			  sizeof(rep));
+
+	*id = rep.id;
+	return ret;
+}
+
+int raw_try_id_op(int fd, uint32_t op, uint32_t id)
+{
+	struct ioasid_req_id req = { sizeof(req), 0, id, 0 };
+
+	return raw_try(fd, op, &req, sizeof(req), NULL, 0);
+}
+
+int raw_try_connect(const char *path)
+{
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	if (fd < 0)
+		return -1;
+	strcpy(sa.sun_path, path);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+pid_t child_spawn(int (*fn)(void *arg), void *arg)
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(fn(arg));
+	return pid;
+}
+
+int child_wait(pid_t pid)
+{
+	int status;
+
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void sync_pair(int sv[2])
+{
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv),
+			 0);
+}
+
+void sync_put(int fd, uint32_t v)
+{
+	if (send(fd, &v, sizeof(v), MSG_NOSIGNAL) != sizeof(v))
+		v = 0; /* the peer is gone; its sync_get reports it */
+}
+
+uint32_t sync_get(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	uint32_t v;
+
+	if (poll(&p, 1, RAW_TIMEOUT_MS) != 1 ||
+	    recv(fd, &v, sizeof(v), 0) != sizeof(v))
+		return UINT32_MAX;
+	return v;
+}
+
+bool wait_until(bool (*cond)(void *arg), void *arg)
+{
+	for (int ms = 0; ms < RAW_TIMEOUT_MS; ms += 2) {
+		if (cond(arg))
+			return true;
+		usleep(2000);
+	}
+	return cond(arg);
+}

@@ -106,6 +106,39 @@ int raw_spid_find(int fd, uint32_t spid, uint32_t flags, uint32_t *id);
 /* raw_list_entry - the LIST entry of id; false if id is not live. */
 bool raw_list_entry(int fd, uint32_t id, struct ioasid_list_entry *e);
 
+/*
+ * For forked children, which must not use cmocka: raw_try() sends one
+ * request and returns the reply's result, or RAW_BROKEN if the transport
+ * failed, the connection closed, or no reply came in 5 s. Events are
+ * skipped. rep/max as raw_call().
+ */
+#define RAW_BROKEN (-100000)
+int raw_try(int fd, uint32_t op, const void *req, size_t len, void *rep,
+	    size_t max);
+int raw_try_alloc(int fd, uint32_t *id);
+/* raw_try_connect - a connection, or -1. */
+int raw_try_connect(const char *path);
+int raw_try_id_op(int fd, uint32_t op, uint32_t id);
+
+/*
+ * Forked helpers: child_spawn() runs fn(arg) in a child whose exit status
+ * is fn's return value; child_wait() reaps it and returns that status (or
+ * -1 if it died of a signal). A socketpair carries u32 values between the
+ * two (sync_put/sync_get; sync_get returns UINT32_MAX on EOF or after 5 s).
+ */
+pid_t child_spawn(int (*fn)(void *arg), void *arg);
+int child_wait(pid_t pid);
+void sync_pair(int sv[2]);
+void sync_put(int fd, uint32_t v);
+uint32_t sync_get(int fd);
+
+/*
+ * wait_until - poll cond(arg) every 2 ms until it holds (true) or 5 s
+ * pass (false). For effects the daemon applies asynchronously, such as the
+ * release of a handle whose peer closed.
+ */
+bool wait_until(bool (*cond)(void *arg), void *arg);
+
 /* raw_seq - a fresh non-zero sequence number. */
 uint64_t raw_seq(void);
 
