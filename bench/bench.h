@@ -74,13 +74,20 @@ struct bench_series {
 	bench_batch_fn batch;
 	bench_sample_fn sample;
 	void *arg;
+	/*
+	 * Batch series: operations run once, untimed, before the first
+	 * sample, e.g. one whole cycle over the inputs so that first-touch
+	 * page faults are not timed as if they were the steady state.
+	 */
+	uint64_t warmup;
 	uint64_t iters; /* calibrated batch size (batch series) */
 	int err; /* first error of a batch; later samples are NaN */
 	double median; /* result of bench_measure() */
 };
 
 /*
- * bench_measure - take one warm-up sample of every series, then ctx->runs
+ * bench_measure - run each series' warmup operations, take one warm-up
+ * sample of every series (which also sizes the batches), then ctx->runs
  * samples of each, interleaved (run r starts at series r mod n, so no
  * series always runs first), and store each series' median. A series
  * whose samples are all NaN gets a NaN median; a batch error is reported

@@ -108,8 +108,12 @@ void bench_measure(struct bench_ctx *ctx, struct bench_series *series,
 			series[i].median = NAN;
 		return;
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		if (series[i].batch && series[i].warmup && !series[i].err)
+			series[i].err = series[i].batch(series[i].arg,
+							series[i].warmup);
 		take_sample(ctx, &series[i]);
+	}
 	for (size_t r = 0; r < runs; r++)
 		for (size_t k = 0; k < n; k++) {
 			size_t i = (k + r) % n;

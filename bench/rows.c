@@ -179,9 +179,16 @@ static void print_line(FILE *out, char cell[COLUMNS][CELL],
 	static const bool left[COLUMNS] = { true, false, true, true,
 					    false, false, true, true };
 
-	for (int c = 0; c < COLUMNS; c++)
-		fprintf(out, "%s%*s", c ? "  " : "",
-			left[c] ? -width[c] : width[c], cell[c]);
+	int last = COLUMNS - 1;
+
+	/* Empty trailing cells, and the padding of a last text cell, are left out. */
+	while (last > 0 && cell[last][0] == '\0')
+		last--;
+	for (int c = 0; c <= last; c++) {
+		int w = c == last && left[c] ? 0 : width[c];
+
+		fprintf(out, "%s%*s", c ? "  " : "", left[c] ? -w : w, cell[c]);
+	}
 	fputc('\n', out);
 }
 
