@@ -22,10 +22,11 @@
  *
  * Lookups go through a stream of 2^20 IDs drawn uniformly from the live
  * ones, the same stream for every subject; they are independent (a
- * throughput, not a latency chain). Each batch goes on in the hints and the
- * stream where the previous batch of any subject stopped, so that no batch
- * replays the IDs (and cache lines) of the one before. The floor is a plain array of 2^20
- * void * (8 MiB), indexed by ID at the same stream positions.
+ * throughput, not a latency chain). Each batch goes on in the hints and
+ * the stream where the previous batch of any subject stopped, so that no
+ * batch replays the IDs (and cache lines) of the one before. The floor is
+ * a plain array of 2^20 void * (8 MiB), indexed by ID at the same stream
+ * positions.
  *
  * Figures (names start with core.):
  *   alloc_free.<L>         ioasid_alloc + ioasid_free vs Judy1 FirstEmpty
