@@ -211,9 +211,13 @@ bool ioasid__pgtable_range_empty(const struct ioasid__pgtable *pt, uint64_t iova
 	return table_range_empty(pt->root, pt->levels, iova, last);
 }
 
-/* The entry the walk for iova stops at (a leaf or a hole) and its level. */
+/*
+ * The entry the walk for iova stops at (a leaf or a hole), its level and
+ * the value read there. The caller must use that value, not read the slot
+ * again: a concurrent map may have turned the hole into a table pointer.
+ */
 static uint64_t *walk_slot(const struct ioasid__pgtable *pt, uint64_t iova,
-			   unsigned int *levelp)
+			   unsigned int *levelp, uint64_t *ep)
 {
 	uint64_t *t = pt->root;
 	unsigned int level;
@@ -224,6 +228,7 @@ static uint64_t *walk_slot(const struct ioasid__pgtable *pt, uint64_t iova,
 
 		if (!pte_present(e) || !pte_is_table(e, level)) {
 			*levelp = level;
+			*ep = e;
 			return slot;
 		}
 		t = pte_table(e);
@@ -234,8 +239,9 @@ void ioasid__pgtable_walk(const struct ioasid__pgtable *pt, uint64_t iova,
 			  struct ioasid__pt_leaf *leaf)
 {
 	unsigned int level;
-	uint64_t e = pte_load(walk_slot(pt, iova, &level));
+	uint64_t e;
 
+	walk_slot(pt, iova, &level, &e);
 	leaf->size = ioasid__pt_level_size(level);
 	leaf->base = iova & ~(leaf->size - 1);
 	leaf->pte = pte_present(e) ? e : 0;
@@ -462,8 +468,8 @@ void ioasid__pgtable_split_at(struct ioasid__pgtable *pt, uint64_t iova,
 bool ioasid__pgtable_mark_start(struct ioasid__pgtable *pt, uint64_t iova)
 {
 	unsigned int level;
-	uint64_t *slot = walk_slot(pt, iova, &level);
-	uint64_t e = *slot;
+	uint64_t e;
+	uint64_t *slot = walk_slot(pt, iova, &level, &e);
 
 	if (!pte_present(e) || (e & IOASID__PTE_START))
 		return false;
