@@ -43,10 +43,9 @@ static void entry_activate(struct ioasid__entry *e, struct ioasid_set *set,
 	uint64_t w = atomic_load_explicit(&e->word, memory_order_relaxed);
 	uint64_t gen = (w & IOASID__W_GEN) + (1ull << IOASID__W_GEN_SHIFT);
 
-	ioasid__entry_write_begin();
-	atomic_store_explicit(&e->set, set, memory_order_relaxed);
-	atomic_store_explicit(&e->private, private, memory_order_relaxed);
-	atomic_store_explicit(&e->spid, IOASID_INVALID, memory_order_relaxed);
+	atomic_store_explicit(&e->set, set, memory_order_release);
+	atomic_store_explicit(&e->private, private, memory_order_release);
+	atomic_store_explicit(&e->spid, IOASID_INVALID, memory_order_release);
 	w = gen | (custom ? IOASID__W_CUSTOM : 0) | IOASID__W_OWNER | 1;
 	w = ioasid__word_with_state(w, IOASID_STATE_ACTIVE);
 	atomic_store_explicit(&e->word, w, memory_order_release);
@@ -92,20 +91,19 @@ void ioasid__id_release(struct ioasid_ns *ns, ioasid_t id)
 	bool dead;
 
 	pthread_mutex_lock(&ns->lock);
-	ioasid__entry_write_begin();
 	w = atomic_load_explicit(&e->word, memory_order_relaxed);
 	set = atomic_load_explicit(&e->set, memory_order_relaxed);
 	spid = atomic_load_explicit(&e->spid, memory_order_relaxed);
 	if (spid != IOASID_INVALID) {
 		ioasid__spidmap_remove(&set->spids, spid);
 		atomic_store_explicit(&e->spid, IOASID_INVALID,
-				      memory_order_relaxed);
+				      memory_order_release);
 	}
 	ioasid__set_del_member(set, id);
 	ns->nr_live--;
 	ioasid__allocator_return(ns, id, w & IOASID__W_CUSTOM);
-	atomic_store_explicit(&e->private, NULL, memory_order_relaxed);
-	atomic_store_explicit(&e->set, NULL, memory_order_relaxed);
+	atomic_store_explicit(&e->private, NULL, memory_order_release);
+	atomic_store_explicit(&e->set, NULL, memory_order_release);
 	atomic_store_explicit(&e->word, w & IOASID__W_GEN, memory_order_release);
 	dead = ioasid__set_try_unlink(set);
 	pthread_mutex_unlock(&ns->lock);

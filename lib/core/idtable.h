@@ -24,9 +24,11 @@
  * release path after the word left the live states. Readers take a
  * seqlock-style snapshot (ioasid__entry_snapshot): load the word, read the
  * fields, and reload the word; if the generation changed or the ID stopped
- * being live they retry. Writers that modify fields of an entry whose word
- * may already have been read issue a release fence first
- * (ioasid__entry_write_begin), which pairs with the reader's acquire fence.
+ * being live they retry. Fields are stored with release and loaded with
+ * acquire (plain moves on x86): a reader that sees a field value written
+ * after the word changed is thereby ordered after that change, so its
+ * reload sees it. No standalone fences are used, which keeps the protocol
+ * visible to ThreadSanitizer.
  */
 #ifndef IOASID_CORE_IDTABLE_H
 #define IOASID_CORE_IDTABLE_H
@@ -107,23 +109,16 @@ static inline bool ioasid__entry_snapshot(struct ioasid__entry *e,
 
 		if (!ioasid__word_live(w))
 			return false;
-		snap->set = atomic_load_explicit(&e->set, memory_order_relaxed);
+		snap->set = atomic_load_explicit(&e->set, memory_order_acquire);
 		snap->private = atomic_load_explicit(&e->private,
-						     memory_order_relaxed);
-		snap->spid = atomic_load_explicit(&e->spid, memory_order_relaxed);
-		atomic_thread_fence(memory_order_acquire);
+						     memory_order_acquire);
+		snap->spid = atomic_load_explicit(&e->spid, memory_order_acquire);
 		again = atomic_load_explicit(&e->word, memory_order_relaxed);
 		if (ioasid__word_live(again) && ioasid__word_same_gen(w, again)) {
 			snap->word = again;
 			return true;
 		}
 	}
-}
-
-/* Before a writer changes fields of an entry readers may be snapshotting. */
-static inline void ioasid__entry_write_begin(void)
-{
-	atomic_thread_fence(memory_order_release);
 }
 
 /*

@@ -324,7 +324,8 @@ static int set_snapshot_ids(struct ioasid_set *set, ioasid_t **idsp)
 	pthread_mutex_unlock(&ns->lock);
 	if (nr && !ids)
 		return -ENOMEM;
-	qsort(ids, nr, sizeof(*ids), id_compare);
+	if (nr)
+		qsort(ids, nr, sizeof(*ids), id_compare);
 	*idsp = ids;
 	return (int)nr;
 }

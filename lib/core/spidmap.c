@@ -144,10 +144,13 @@ static struct ioasid__spid_table *spare_reuse(struct ioasid__spidmap *map)
 
 	map->spare = NULL;
 	atomic_fetch_add_explicit(&map->seq, 1, memory_order_relaxed);
-	atomic_thread_fence(memory_order_release);
+	/*
+	 * Release stores: a reader whose (acquire) probe sees one of them is
+	 * ordered after the bump above and will see the count moved.
+	 */
 	for (uint32_t i = 0; i < table_size(t); i++)
 		atomic_store_explicit(&t->slots[i], SLOT_EMPTY,
-				      memory_order_relaxed);
+				      memory_order_release);
 	t->used = 0;
 	return t;
 }
@@ -250,8 +253,7 @@ uint64_t ioasid__spidmap_seq(const struct ioasid__spidmap *map)
 
 bool ioasid__spidmap_changed(const struct ioasid__spidmap *map, uint64_t seq)
 {
-	atomic_thread_fence(memory_order_acquire);
-	return atomic_load_explicit(&map->seq, memory_order_relaxed) != seq;
+	return atomic_load_explicit(&map->seq, memory_order_acquire) != seq;
 }
 
 bool ioasid__spidmap_probe(const struct ioasid__spidmap *map, ioasid_t spid,
@@ -267,7 +269,7 @@ bool ioasid__spidmap_probe(const struct ioasid__spidmap *map, ioasid_t spid,
 	i = slot_home(mask, spid);
 	for (uint32_t n = 0; n <= mask; n++, i = (i + 1) & mask) {
 		uint64_t s = atomic_load_explicit(&t->slots[i],
-						  memory_order_relaxed);
+						  memory_order_acquire);
 
 		if (s == SLOT_EMPTY)
 			return false;
