@@ -122,8 +122,9 @@ typedef int (*ioasid_journal_replay_fn)(void *arg, uint16_t type,
  * leftover temporary file, replay every good record through replay (which
  * may be NULL), cut off a torn or corrupt tail (logging it), and return
  * the journal positioned for appends.
- * Errors: -EINVAL no dir, batch_ms above INT_MAX, or a bad file header; -EOPNOTSUPP unknown file version or sync policy; -EBUSY another
- * journal has the directory open; -ENOMEM; the replay callback's value;
+ * Errors: -EINVAL no dir, batch_ms above INT_MAX, or a bad file header;
+ * -EOPNOTSUPP unknown file version or sync policy; -EBUSY another journal
+ * has the directory open; -ENOMEM; the replay callback's value;
  * other -errno from the file system. On error nothing is left open, a log
  * file this call created is removed again, and an existing one is
  * unchanged unless the failure came after its tail was cut. The replay

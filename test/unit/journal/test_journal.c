@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "crc32c.h"
@@ -301,6 +302,35 @@ static void test_journal_sync_policy_batch(void **state)
 	ioasid_journal_close(j);
 }
 
+/*
+ * Once batch_ms have certainly passed since the first unsynced append, the
+ * sync is due: a tick performs it, and so does the next append.
+ */
+static void test_journal_sync_policy_batch_due(void **state)
+{
+	struct fix *f = *state;
+	struct ioasid_journal *j;
+	struct ioasid_journal_stat st;
+	const struct timespec wait = { 0, 3 * 1000 * 1000 };
+
+	f->cfg.sync = IOASID_JOURNAL_SYNC_BATCH;
+	f->cfg.batch_ms = 1;
+	assert_int_equal(fix_open(f, &j), 0);
+	fix_append_series(j, 0, 1);
+	nanosleep(&wait, NULL);
+	assert_int_equal(ioasid_journal_timeout(j), 0);
+	assert_int_equal(ioasid_journal_tick(j), 0);
+	ioasid_journal_query(j, &st);
+	assert_int_equal(st.syncs, 1);
+	assert_int_equal(ioasid_journal_timeout(j), -1);
+	fix_append_series(j, 1, 1);
+	nanosleep(&wait, NULL);
+	fix_append_series(j, 2, 1);
+	ioasid_journal_query(j, &st);
+	assert_int_equal(st.syncs, 2);
+	ioasid_journal_close(j);
+}
+
 static int snapshot_series(struct ioasid_journal_snapshot *snap, void *arg)
 {
 	unsigned int n = *(unsigned int *)arg;
@@ -455,6 +485,7 @@ int main(void)
 		T(test_journal_sync_policy_always),
 		T(test_journal_sync_policy_never),
 		T(test_journal_sync_policy_batch),
+		T(test_journal_sync_policy_batch_due),
 		T(test_journal_compaction_replaces_log),
 		T(test_journal_failed_compaction_keeps_log),
 		T(test_journal_compaction_due_threshold),
