@@ -276,19 +276,20 @@ int ioasid_client_free(struct ioasid_client *c, ioasid_t id);
 
 /*
  * ioasid_client_get / ioasid_client_put - take / drop a reference of this
- * handle on one of its own IDs (references on other handles' IDs come from
- * ioasid_client_import()). The handle's references are dropped when it
- * closes. Errors: -ENOENT unknown ID or (put) no reference to drop; -EPERM
- * another handle's ID; -EBUSY (get) the ID is FREE_PENDING.
+ * handle on one of its own IDs, or on an ID it imported
+ * (ioasid_client_import()). The handle's references are dropped when it
+ * closes. Errors: -ENOENT unknown or not live ID; -EPERM another handle's
+ * ID; -EBUSY (get) the ID is FREE_PENDING; -EINVAL (put) the handle holds
+ * no reference to drop.
  */
 int ioasid_client_get(struct ioasid_client *c, ioasid_t id);
 int ioasid_client_put(struct ioasid_client *c, ioasid_t id);
 
 /*
  * ioasid_client_spid_attach - map set-private ID spid to id (one of this
- * handle's IDs). Errors: -ENOENT unknown ID; -EPERM another handle's ID;
- * -EEXIST spid already used in the set, or id already has an SPID;
- * -EINVAL spid is IOASID_INVALID.
+ * handle's IDs). Errors: -ENOENT unknown or not ACTIVE ID; -EPERM another
+ * handle's ID; -EBUSY id already has an SPID; -EEXIST spid already used in
+ * the set; -EINVAL spid is IOASID_INVALID.
  */
 int ioasid_client_spid_attach(struct ioasid_client *c, ioasid_t id,
 			      ioasid_t spid);
@@ -379,8 +380,9 @@ int ioasid_client_ids(struct ioasid_client *c, ioasid_t **ids, size_t *count);
 /*
  * ioasid_client_quota_set - set the set quota of the handle of process pid
  * (0: the default quota for new handles). Errors: -EACCES not admin;
- * -ESRCH/-ENOENT no handle of that process; -EINVAL quota below the set's
- * live IDs or 0; -ENOSPC growth beyond available capacity.
+ * -ENOENT no handle of that process; -EINVAL quota 0, below the set's live
+ * IDs, pid negative, or (default) not below capacity; -ENOSPC growth beyond
+ * available capacity.
  */
 int ioasid_client_quota_set(struct ioasid_client *c, pid_t pid,
 			    uint32_t quota);
@@ -390,7 +392,8 @@ int ioasid_client_quota_set(struct ioasid_client *c, pid_t pid,
  * (a cgroup v2 path such as "/machine/vm1"; created if missing) to max
  * (IOASID_CLIENT_LIMIT_MAX: no limit). Setting it below current is allowed
  * and only blocks new charges. Errors: -EACCES not admin; -EINVAL path
- * NULL, not absolute or too long.
+ * NULL, not a valid cgroup v2 path or too long, or "/" (the root has a
+ * capacity, not a max).
  */
 int ioasid_client_limit_set(struct ioasid_client *c, const char *cgroup,
 			    uint64_t max);
@@ -406,9 +409,10 @@ struct ioasid_client_limit {
 	uint64_t capacity; /* the root only; 0 elsewhere */
 };
 
-/* ioasid_client_limit_get - the resource controller's view of cgroup.
- * Errors: -ENOENT no such group; -EINVAL path NULL, not absolute or too
- * long. */
+/* ioasid_client_limit_get - the resource controller's view of cgroup. A
+ * valid path that no group carries yet reads as a fresh group: max "max",
+ * nothing charged. Errors: -EINVAL path NULL, not a valid cgroup v2 path or
+ * too long. */
 int ioasid_client_limit_get(struct ioasid_client *c, const char *cgroup,
 			    struct ioasid_client_limit *limit);
 

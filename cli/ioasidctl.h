@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli/ioasidctl.h - what ioasidctl's files share.
+ *
+ * ioasidctl is a program, not a library: its internal functions carry the
+ * prefix ioasidctl_. Each subcommand is one file with one entry point of
+ * type ioasidctl_cmd_fn; main.c parses the global options and picks one.
+ * Exit statuses (DESIGN.md §6): IOASIDCTL_OK, IOASIDCTL_FAILED (an
+ * operation failed; the errno name is printed), IOASIDCTL_USAGE.
+ */
+#ifndef IOASIDCTL_H
+#define IOASIDCTL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <ioasid/client.h>
+
+enum {
+	IOASIDCTL_OK = 0,
+	IOASIDCTL_FAILED = 1,
+	IOASIDCTL_USAGE = 2,
+};
+
+struct ioasidctl_opts {
+	const char *socket; /* NULL: the library's default path */
+	bool json;
+};
+
+/* A subcommand: argv[0] is its name. Returns an exit status. */
+typedef int (*ioasidctl_cmd_fn)(const struct ioasidctl_opts *o, int argc,
+				char **argv);
+
+int ioasidctl_status(const struct ioasidctl_opts *o, int argc, char **argv);
+int ioasidctl_list(const struct ioasidctl_opts *o, int argc, char **argv);
+int ioasidctl_sets(const struct ioasidctl_opts *o, int argc, char **argv);
+int ioasidctl_limit(const struct ioasidctl_opts *o, int argc, char **argv);
+int ioasidctl_shell(const struct ioasidctl_opts *o, int argc, char **argv);
+
+/*
+ * ioasidctl_fail - print "ioasidctl: WHAT: ENAME: message" to stderr and
+ * return IOASIDCTL_FAILED.
+ */
+int ioasidctl_fail(const char *what, int err);
+
+/*
+ * ioasidctl_usage_error - print "ioasidctl: " and the formatted message,
+ * then a hint to --help, to stderr; return IOASIDCTL_USAGE.
+ */
+int ioasidctl_usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/* ioasidctl_open - open a client on o->socket, or report the failure of
+ * WHAT (ioasidctl_fail) and return its status. */
+int ioasidctl_open(const struct ioasidctl_opts *o, const char *what,
+		   struct ioasid_client **c);
+
+/*
+ * ioasidctl_parse_u64 / _u32 - a number in decimal or 0x hexadecimal,
+ * nothing else (no sign, no blanks, no suffix). Errors: -EINVAL not a
+ * number; -ERANGE does not fit.
+ */
+int ioasidctl_parse_u64(const char *s, uint64_t *v);
+int ioasidctl_parse_u32(const char *s, uint32_t *v);
+
+/* ioasidctl_parse_limit - a number or "max" (IOASID_CLIENT_LIMIT_MAX). */
+int ioasidctl_parse_limit(const char *s, uint64_t *v);
+
+#endif /* IOASIDCTL_H */
