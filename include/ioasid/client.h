@@ -324,8 +324,9 @@ int ioasid_client_export(struct ioasid_client *c, ioasid_t id, int *fd);
  * ioasid_client_import - present an export descriptor: this handle takes a
  * reference on its ID (dropped by ioasid_client_put() or at close) and *id
  * says which ID. fd stays the caller's (the library sends a copy).
- * Errors: -EBADF fd is not an export descriptor; -ENOENT the export is gone
- * (ID freed or exporter closed); -EBUSY the ID is FREE_PENDING.
+ * Errors: -EBADF fd is not an open descriptor; -ENOENT fd is not a live
+ * export (it never was one, or its ID was freed or its exporter closed);
+ * -EBUSY the ID is FREE_PENDING.
  */
 int ioasid_client_import(struct ioasid_client *c, int fd, ioasid_t *id);
 
