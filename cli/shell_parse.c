@@ -221,7 +221,7 @@ static int words_split(const char *line, struct words *ws)
 	char *save, *w;
 
 	if (len > IOASIDCTL_LINE_MAX)
-		return -E2BIG;
+		return -EMSGSIZE;
 	memcpy(ws->buf, line, len + 1);
 	ws->n = 0;
 	for (w = strtok_r(ws->buf, " \t\r", &save); w && w[0] != '#';
@@ -269,9 +269,13 @@ int ioasidctl_shell_parse(const char *line, struct ioasidctl_shell_cmd *cmd,
 	const struct command *c;
 
 	memset(cmd, 0, sizeof(*cmd));
-	if (words_split(line, &ws) < 0) {
-		snprintf(err, errlen, "line too long (at most %d bytes, %d words)",
-			 IOASIDCTL_LINE_MAX, MAX_WORDS);
+	switch (words_split(line, &ws)) {
+	case -EMSGSIZE:
+		snprintf(err, errlen, "line too long (at most %d bytes)",
+			 IOASIDCTL_LINE_MAX);
+		return -EINVAL;
+	case -E2BIG:
+		snprintf(err, errlen, "too many words (at most %d)", MAX_WORDS);
 		return -EINVAL;
 	}
 	if (ws.n == 0)
