@@ -226,7 +226,8 @@ static struct ioasid_reply_hdr send_raw(int fd, uint32_t op, const void *body,
 	struct ioasid_reply_hdr rep;
 
 	memcpy(msg, &hdr, sizeof(hdr));
-	memcpy(msg + sizeof(hdr), body, blen);
+	if (blen)
+		memcpy(msg + sizeof(hdr), body, blen);
 	rep = raw_call_msg(fd, msg, sizeof(hdr) + blen);
 	assert_int_equal(rep.seq, hdr.seq);
 	assert_int_equal(rep.op, op);
