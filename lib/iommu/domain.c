@@ -31,57 +31,66 @@
 #define PAGE_MASK_4K (IOASID_PAGE_SIZE_4K - 1)
 
 /* ------------------------------------------------------------------------
- * Deferred reclaim of unlinked tables and of freed domains
+ * Deferred reclaim of unlinked tables
+ *
+ * Tables unlinked by unmap (or by a failed map) may still be read by a
+ * concurrent translate, so they go on the IOMMU's reclaim list. Once the
+ * list holds IOASID__RECLAIM_BATCH tables, the thread that filled it takes
+ * the whole list, waits for one grace period and frees it: one
+ * synchronize_rcu() per batch keeps unmap cheap. No allocation, no helper
+ * thread (call_rcu() is not used: its hand-off is invisible to TSan).
  */
 
-struct reclaim_batch {
-	struct rcu_head rcu;
-	uint64_t *head;
-};
+#ifdef IOASID__TSAN
+char ioasid__rcu_tsan_sync;
+#endif
 
-static void reclaim_batch_free(struct rcu_head *head)
+static void reclaim_free_after_grace(struct ioasid__pt_reclaim *rc)
 {
-	struct reclaim_batch *b = caa_container_of(head, struct reclaim_batch, rcu);
-	struct ioasid__pt_reclaim rc = { .head = b->head };
-
-	ioasid__pt_reclaim_free(&rc);
-	ioasid__free(b);
+	if (!rc->head)
+		return;
+	ioasid__rcu_synchronize();
+	ioasid__pt_reclaim_free(rc);
 }
 
-/*
- * Free rc's tables once no walker can hold them. Without memory for the
- * batch, wait for the grace period here instead. Called without dom->lock.
- */
-static void reclaim_defer(struct ioasid__pt_reclaim *rc)
+/* Queue rc's tables; free the queue if it is full. Called without dom->lock. */
+static void reclaim_defer(struct ioasid_iommu *iommu, struct ioasid__pt_reclaim *rc)
 {
-	struct reclaim_batch *b;
+	struct ioasid__reclaim *r = &iommu->reclaim;
+	struct ioasid__pt_reclaim full = { 0 };
 
 	if (!rc->head)
 		return;
-	b = ioasid__malloc(sizeof(*b));
-	if (!b) {
-		synchronize_rcu();
-		ioasid__pt_reclaim_free(rc);
-		return;
-	}
-	b->head = rc->head; /* the batch owns the tables from here */
-	rc->head = NULL;
-	call_rcu(&b->rcu, reclaim_batch_free);
+	pthread_mutex_lock(&r->lock);
+	ioasid__pt_reclaim_splice(&r->tables, rc);
+	if (r->tables.count >= IOASID__RECLAIM_BATCH)
+		ioasid__pt_reclaim_splice(&full, &r->tables);
+	pthread_mutex_unlock(&r->lock);
+	reclaim_free_after_grace(&full);
 }
 
-static void domain_release(struct rcu_head *head)
+void ioasid__reclaim_flush(struct ioasid_iommu *iommu)
 {
-	struct ioasid_domain *dom = caa_container_of(head, struct ioasid_domain, rcu);
+	struct ioasid__reclaim *r = &iommu->reclaim;
+	struct ioasid__pt_reclaim all = { 0 };
 
-	ioasid__pgtable_destroy(&dom->pt);
-	ioasid__fault_ring_destroy(&dom->faults);
-	pthread_mutex_destroy(&dom->lock);
-	ioasid__free(dom);
+	pthread_mutex_lock(&r->lock);
+	ioasid__pt_reclaim_splice(&all, &r->tables);
+	pthread_mutex_unlock(&r->lock);
+	reclaim_free_after_grace(&all);
 }
 
 /* ------------------------------------------------------------------------
  * Life cycle
  */
+
+static void domain_release(struct ioasid_domain *dom)
+{
+	ioasid__pgtable_destroy(&dom->pt);
+	ioasid__fault_ring_destroy(&dom->faults);
+	pthread_mutex_destroy(&dom->lock);
+	ioasid__free(dom);
+}
 
 static int domain_init_paging(struct ioasid_domain *dom)
 {
@@ -140,10 +149,12 @@ int ioasid_domain_free(struct ioasid_domain *dom)
 	dom->dying = true;
 	pthread_mutex_unlock(&dom->lock);
 	/*
-	 * The domain's tag is never reused, so its IOTLB entries can no longer
-	 * match once no translation runs through it; they age out as victims.
+	 * Translations that found the domain before it was detached may still
+	 * walk its tables. The domain's tag is never reused, so its IOTLB
+	 * entries can no longer match afterwards; they age out as victims.
 	 */
-	call_rcu(&dom->rcu, domain_release);
+	ioasid__rcu_synchronize();
+	domain_release(dom);
 	return 0;
 }
 
@@ -207,7 +218,7 @@ int ioasid_domain_map(struct ioasid_domain *dom, uint64_t iova, uint64_t phys,
 	}
 out_unlock:
 	pthread_mutex_unlock(&dom->lock);
-	reclaim_defer(&rc);
+	reclaim_defer(dom->iommu, &rc);
 	return ret;
 }
 
@@ -328,7 +339,7 @@ static int domain_unmap(struct ioasid_domain *dom, uint64_t iova, uint64_t lengt
 				   &bytes);
 		pthread_mutex_unlock(&dom->lock);
 	}
-	reclaim_defer(&rc);
+	reclaim_defer(dom->iommu, &rc);
 	if (unmapped)
 		*unmapped = bytes;
 	return ret;
@@ -382,7 +393,7 @@ int ioasid_domain_iova_to_phys(struct ioasid_domain *dom, uint64_t iova,
 		return -ENOENT;
 	rcu_read_lock();
 	ioasid__pgtable_walk(&dom->pt, iova, &leaf);
-	rcu_read_unlock();
+	ioasid__rcu_read_unlock();
 	if (!leaf.pte)
 		return -ENOENT;
 	*phys = (leaf.pte & IOASID__PTE_ADDR) + (iova - leaf.base);
@@ -404,7 +415,7 @@ int ioasid__domain_translate_walk(struct ioasid_domain *dom, uint32_t devid,
 	epoch = ioasid__iotlb_epoch(tlb);
 	rcu_read_lock();
 	ioasid__pgtable_walk(&dom->pt, iova, &leaf);
-	rcu_read_unlock();
+	ioasid__rcu_read_unlock();
 	if (!leaf.pte)
 		return ioasid__domain_fault(dom, devid, pasid, iova, access,
 					    ioasid__iommu_range_reserved(dom->iommu, iova, iova) ?

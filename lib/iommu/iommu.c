@@ -151,9 +151,14 @@ int ioasid_iommu_alloc(const struct ioasid_iommu_caps *caps,
 	ret = ioasid__iotlb_init(&iommu->iotlb, iommu->caps.iotlb_entries);
 	if (ret)
 		goto err_free_caps;
+	ret = -pthread_mutex_init(&iommu->reclaim.lock, NULL);
+	if (ret)
+		goto err_destroy_iotlb;
 	*iommup = iommu;
 	return 0;
 
+err_destroy_iotlb:
+	ioasid__iotlb_destroy(&iommu->iotlb);
 err_free_caps:
 	ioasid__free(iommu->reserved);
 	ioasid__free(iommu->name);
@@ -165,8 +170,8 @@ void ioasid_iommu_free(struct ioasid_iommu *iommu)
 {
 	if (!iommu)
 		return;
-	/* Let the reclaim of freed domains and tables finish first. */
-	rcu_barrier();
+	ioasid__reclaim_flush(iommu);
+	pthread_mutex_destroy(&iommu->reclaim.lock);
 	ioasid__iotlb_destroy(&iommu->iotlb);
 	ioasid__free(iommu->reserved);
 	ioasid__free(iommu->name);

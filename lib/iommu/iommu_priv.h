@@ -19,8 +19,21 @@
 #include "iommu/pgtable.h"
 
 /*
- * An IOMMU instance. Everything but the IOTLB is fixed at allocation; the
- * IOTLB has its own lock-free rules (iotlb.h).
+ * Page tables unlinked from any domain of the instance, waiting for an RCU
+ * grace period before they are freed (see domain.c). Lock: its own mutex,
+ * a leaf lock, never held across synchronize_rcu().
+ */
+struct ioasid__reclaim {
+	pthread_mutex_t lock;
+	struct ioasid__pt_reclaim tables;
+};
+
+/* Tables (4 KiB each) the reclaim list collects before it waits and frees. */
+#define IOASID__RECLAIM_BATCH 512u
+
+/*
+ * An IOMMU instance. Everything but the IOTLB and the reclaim list is
+ * fixed at allocation; the IOTLB has its own lock-free rules (iotlb.h).
  */
 struct ioasid_iommu {
 	struct ioasid_iommu_caps caps; /* name and reserved point below */
@@ -29,7 +42,49 @@ struct ioasid_iommu {
 	uint32_t pasid_limit; /* 1 << pasid_bits */
 	unsigned int levels;
 	struct ioasid__iotlb iotlb;
+	struct ioasid__reclaim reclaim;
 };
+
+/*
+ * ThreadSanitizer does not see the ordering an RCU grace period provides
+ * (liburcu is not instrumented). Readers announce the end of each
+ * read-side section with a release on one sync object and reclaimers
+ * acquire it after synchronize_rcu(), which tells TSan exactly what the
+ * grace period guarantees. Without TSan these compile to nothing.
+ */
+#if defined(__SANITIZE_THREAD__)
+#define IOASID__TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define IOASID__TSAN 1
+#endif
+#endif
+
+#ifdef IOASID__TSAN
+void __tsan_acquire(void *addr);
+void __tsan_release(void *addr);
+extern char ioasid__rcu_tsan_sync;
+#endif
+
+static inline void ioasid__rcu_read_unlock(void)
+{
+#ifdef IOASID__TSAN
+	__tsan_release(&ioasid__rcu_tsan_sync);
+#endif
+	rcu_read_unlock();
+}
+
+/* synchronize_rcu(), and what it means made visible to TSan. */
+static inline void ioasid__rcu_synchronize(void)
+{
+	synchronize_rcu();
+#ifdef IOASID__TSAN
+	__tsan_acquire(&ioasid__rcu_tsan_sync);
+#endif
+}
+
+/* Free the instance's reclaim list after a grace period (domain.c). */
+void ioasid__reclaim_flush(struct ioasid_iommu *iommu);
 
 /* The bounded fault ring of a domain. Lock: its own mutex, a leaf lock. */
 struct ioasid__fault_ring {
@@ -63,7 +118,6 @@ struct ioasid_domain {
 	bool dying; /* free has begun: no new attachment */
 
 	struct ioasid__fault_ring faults;
-	struct rcu_head rcu;
 };
 
 /* True if [start, last] intersects one of the IOMMU's reserved ranges. */

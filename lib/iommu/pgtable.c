@@ -109,6 +109,8 @@ static uint64_t *table_alloc(struct ioasid__pgtable *pt)
 static void reclaim_push(struct ioasid__pt_reclaim *rc, uint64_t *t)
 {
 	pte_store(&t[0], (uint64_t)(uintptr_t)rc->head);
+	if (!rc->head)
+		rc->tail = t;
 	rc->head = t;
 	rc->count++;
 }
@@ -118,6 +120,8 @@ static uint64_t *reclaim_pop(struct ioasid__pt_reclaim *rc)
 	uint64_t *t = rc->head;
 
 	rc->head = (uint64_t *)(uintptr_t)t[0];
+	if (!rc->head)
+		rc->tail = NULL;
 	rc->count--;
 	t[0] = 0;
 	return t;
@@ -127,6 +131,20 @@ void ioasid__pt_reclaim_free(struct ioasid__pt_reclaim *rc)
 {
 	while (rc->head)
 		ioasid__free(reclaim_pop(rc));
+}
+
+void ioasid__pt_reclaim_splice(struct ioasid__pt_reclaim *dst,
+			       struct ioasid__pt_reclaim *src)
+{
+	if (!src->head)
+		return;
+	pte_store(&src->tail[0], (uint64_t)(uintptr_t)dst->head);
+	if (!dst->head)
+		dst->tail = src->tail;
+	dst->head = src->head;
+	dst->count += src->count;
+	src->head = src->tail = NULL;
+	src->count = 0;
 }
 
 int ioasid__pgtable_spare_alloc(struct ioasid__pt_reclaim *spare, unsigned int n)

@@ -66,6 +66,7 @@ struct ioasid__pgtable {
 /* Tables unlinked by an operation, to be freed once no walker can see them. */
 struct ioasid__pt_reclaim {
 	uint64_t *head; /* chained through entry 0 */
+	uint64_t *tail;
 	uint64_t count;
 };
 
@@ -148,5 +149,9 @@ bool ioasid__pgtable_mark_start(struct ioasid__pgtable *pt, uint64_t iova);
 
 /* Free every table on a reclaim (or spare) list now. */
 void ioasid__pt_reclaim_free(struct ioasid__pt_reclaim *rc);
+
+/* Move every table of src to the front of dst, leaving src empty. */
+void ioasid__pt_reclaim_splice(struct ioasid__pt_reclaim *dst,
+			       struct ioasid__pt_reclaim *src);
 
 #endif /* IOASID_LIB_IOMMU_PGTABLE_H */

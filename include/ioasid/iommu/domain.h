@@ -48,8 +48,10 @@
  * fault, and once ioasid_domain_unmap() has returned no translation of the
  * unmapped range succeeds, through the IOTLB or otherwise. The caller
  * guarantees the domain is not freed while a translate through it is in
- * progress (the platform layer finds domains under rcu_read_lock(); domain
- * memory is reclaimed only after a grace period, see ioasid_domain_free()).
+ * progress: the platform layer finds domains under rcu_read_lock(), and
+ * ioasid_domain_free() waits for a grace period before reclaiming memory.
+ * Because map, unmap and free may wait for a grace period, they must not
+ * be called inside an RCU read-side critical section.
  */
 #ifndef IOASID_IOMMU_DOMAIN_H
 #define IOASID_IOMMU_DOMAIN_H
@@ -144,9 +146,9 @@ int ioasid_iommu_alloc(const struct ioasid_iommu_caps *caps,
 
 /*
  * ioasid_iommu_free - destroy an IOMMU instance. Accepts NULL; never fails.
- * Every domain of the instance must have been freed before; this waits for
- * RCU callbacks already queued (page tables and domains being reclaimed),
- * so it must not be called inside an RCU read-side critical section.
+ * Every domain of the instance must have been freed before. Page tables
+ * still waiting for reclaim are freed after a grace period, so this must
+ * not be called inside an RCU read-side critical section.
  */
 void ioasid_iommu_free(struct ioasid_iommu *iommu);
 
@@ -183,10 +185,10 @@ int ioasid_domain_alloc(struct ioasid_iommu *iommu, enum ioasid_domain_type type
 /*
  * ioasid_domain_free - destroy a domain: its mappings, page tables, IOTLB
  * entries and unread faults go with it. Fails (and changes nothing) while
- * the platform layer has the domain attached to a device or PASID. Memory
- * is reclaimed after an RCU grace period, so translations that found the
- * domain under rcu_read_lock() before it was detached may still complete.
- * Accepts NULL (returns 0).
+ * the platform layer has the domain attached to a device or PASID. It
+ * waits for an RCU grace period before reclaiming memory, so translations
+ * that found the domain under rcu_read_lock() before it was detached
+ * complete safely. Accepts NULL (returns 0).
  * Errors: -EBUSY the domain is attached.
  */
 int ioasid_domain_free(struct ioasid_domain *dom);
@@ -296,7 +298,9 @@ void ioasid_domain_query(struct ioasid_domain *dom, struct ioasid_domain_info *i
  * ioasid_domain_pgtable_bytes - bytes held in page tables (root included).
  * Area boundaries live in software bits of the entries, so this is all the
  * memory the domain's translations take besides the fixed domain struct.
- * Never fails.
+ * Tables an unmap released are not counted, though their memory is only
+ * returned once the IOMMU has collected 2 MiB of them (one RCU grace
+ * period per batch) or is freed. Never fails.
  */
 uint64_t ioasid_domain_pgtable_bytes(struct ioasid_domain *dom);
 

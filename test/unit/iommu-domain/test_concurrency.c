@@ -16,7 +16,6 @@
  * the count is zero.
  */
 #include <pthread.h>
-#include <sched.h>
 #include <string.h>
 
 #include "helpers.h"
@@ -82,11 +81,17 @@ static void *reader(void *arg)
 static void writer_round(struct shared *s, uint64_t *rng, uint32_t gen)
 {
 	uint32_t p = (uint32_t)rng_below(rng, NR_PAGES);
-	uint64_t n = 0;
+	uint64_t n = 0, phys = 0;
+	int i;
 
 	assert_int_equal(ioasid_domain_map(s->dom, page_iova(p), page_phys(p, gen), KIB(4),
 					   PROT_RW, 0), 0);
-	sched_yield();
+	/* Keep the page mapped a little while so the readers meet it. */
+	for (i = 0; i < 256; i++) {
+		assert_int_equal(ioasid_iommu_translate(s->iommu, s->dom, 2, 0, page_iova(p),
+							IOASID_ACCESS_WRITE, &phys), 0);
+		assert_int_equal(phys, page_phys(p, gen));
+	}
 	if (rng_below(rng, 8) == 0) {
 		struct ioasid_iotlb_inv inv = { .granule = (uint32_t)rng_below(rng, 4),
 						.domain = s->dom, .pasid = 1,
