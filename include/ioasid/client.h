@@ -205,8 +205,9 @@ typedef void (*ioasid_client_event_fn)(struct ioasid_client *c,
 /*
  * ioasid_client_event_handler_set - register fn (NULL: none; events are then
  * dequeued and discarded by dispatch) with arg. Replaces the previous one;
- * when it returns, no dispatch is running the previous callback.
- * Must not be called from a callback (it waits for dispatch to finish).
+ * when it returns, no other thread's dispatch is running the previous
+ * callback. May be called from a callback (the change applies to the next
+ * event). c NULL: no effect.
  */
 void ioasid_client_event_handler_set(struct ioasid_client *c,
 				     ioasid_client_event_fn fn, void *arg);

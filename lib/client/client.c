@@ -182,9 +182,12 @@ int ioasid_client_reconnect_set(struct ioasid_client *c, unsigned int tries,
 void ioasid_client_event_handler_set(struct ioasid_client *c,
 				     ioasid_client_event_fn fn, void *arg)
 {
-	/* From a callback this thread already holds dispatch_lock. */
-	int relock = pthread_mutex_lock(&c->dispatch_lock);
+	int relock;
 
+	if (!c)
+		return;
+	/* From a callback this thread already holds dispatch_lock. */
+	relock = pthread_mutex_lock(&c->dispatch_lock);
 	c->cb = fn;
 	c->cb_arg = arg;
 	if (relock == 0)

@@ -13,9 +13,11 @@
  * where '*' matches any run of characters. Event lines ("event ..." or
  * {"event":...}) are written after the answer of the command that caused
  * them; the shell prints them before the answer of that command or of the
- * next one (docs/cli.md: events wait for the next answer, and the daemon
- * sends a request's events right after its reply), so each may come one
- * answer earlier than written.
+ * next one that goes to the daemon (docs/cli.md: events wait for the next
+ * answer, and the daemon sends a request's events right after its reply).
+ * The scripts follow every command that causes events with one that goes
+ * to the daemon, so each event may come one answer earlier than written,
+ * never later.
  */
 #include <errno.h>
 #include <fcntl.h>
