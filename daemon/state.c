@@ -589,7 +589,7 @@ static void on_journal_log(void *arg, int priority, const char *msg)
 		level = IOASIDD_LOG_ERR;
 	else if (priority == LOG_WARNING)
 		level = IOASIDD_LOG_WARN;
-	ioasid__log(level, "journal: %s", msg);
+	ioasid__log(level, "%s", msg);
 }
 
 static int journal_open(struct ioasidd *d)

@@ -41,6 +41,48 @@ static void write_file(const char *path, const char *text)
 	assert_int_equal(fclose(f), 0);
 }
 
+static void log_dump(const struct rawd *d);
+
+static void notify_open(struct rawd *d)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	snprintf(d->notify_path, sizeof(d->notify_path), "%s/notify", d->dir);
+	strcpy(sa.sun_path, d->notify_path);
+	d->notify = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	assert_true(d->notify >= 0);
+	assert_int_equal(bind(d->notify, (struct sockaddr *)&sa, sizeof(sa)), 0);
+}
+
+/* notify_wait - wait for a notification containing what; false on EOF/exit. */
+static bool notify_wait(struct rawd *d, const char *what, int timeout_ms)
+{
+	char buf[512];
+
+	for (int waited = 0; waited < timeout_ms; waited += 10) {
+		struct pollfd p = { .fd = d->notify, .events = POLLIN };
+		int status;
+
+		if (poll(&p, 1, 10) == 1) {
+			ssize_t n = recv(d->notify, buf, sizeof(buf) - 1, 0);
+
+			if (n > 0) {
+				buf[n] = '\0';
+				if (strstr(buf, what))
+					return true;
+			}
+			continue;
+		}
+		if (d->pid > 0 && waitpid(d->pid, &status, WNOHANG) == d->pid) {
+			d->pid = 0;
+			log_dump(d);
+			fail_msg("ioasidd exited (status %d) before %s", status,
+				 what);
+		}
+	}
+	return false;
+}
+
 void rawd_init(struct rawd *d, const char *config)
 {
 	memset(d, 0, sizeof(*d));
@@ -52,6 +94,7 @@ void rawd_init(struct rawd *d, const char *config)
 	snprintf(d->log, sizeof(d->log), "%s/ioasidd.log", d->dir);
 	assert_int_equal(mkdir(d->state, 0700), 0);
 	write_file(d->conf, config ? config : "");
+	notify_open(d);
 }
 
 void rawd_spawn(struct rawd *d, const char *const *extra)
@@ -69,6 +112,8 @@ void rawd_spawn(struct rawd *d, const char *const *extra)
 
 		/* Never outlive the test, whatever happens to it. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (!d->no_notify)
+			setenv("NOTIFY_SOCKET", d->notify_path, 1);
 		if (fd >= 0) {
 			dup2(fd, STDOUT_FILENO);
 			dup2(fd, STDERR_FILENO);
@@ -76,18 +121,6 @@ void rawd_spawn(struct rawd *d, const char *const *extra)
 		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
-}
-
-static bool try_connect(const char *path)
-{
-	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	bool ok;
-
-	strcpy(sa.sun_path, path);
-	ok = !connect(fd, (struct sockaddr *)&sa, sizeof(sa));
-	close(fd);
-	return ok;
 }
 
 static void log_dump(const struct rawd *d)
@@ -106,19 +139,8 @@ static void log_dump(const struct rawd *d)
 
 void rawd_wait_ready(struct rawd *d)
 {
-	for (int ms = 0; ms < RAW_READY_MS; ms += 5) {
-		int status;
-
-		if (try_connect(d->sock))
-			return;
-		if (waitpid(d->pid, &status, WNOHANG) == d->pid) {
-			d->pid = 0;
-			log_dump(d);
-			fail_msg("ioasidd exited during start-up (status %d)",
-				 status);
-		}
-		usleep(5000);
-	}
+	if (notify_wait(d, "READY=1", RAW_READY_MS))
+		return;
 	log_dump(d);
 	fail_msg("ioasidd did not become ready");
 }
@@ -143,14 +165,19 @@ int rawd_stop(struct rawd *d)
 {
 	int status;
 
+	bool stopping;
+
 	if (d->pid <= 0)
 		return -1;
 	kill(d->pid, SIGTERM);
+	stopping = notify_wait(d, "STOPPING=1", RAW_TIMEOUT_MS);
 	assert_int_equal(waitpid(d->pid, &status, 0), d->pid);
 	d->pid = 0;
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		log_dump(d);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	if (!WIFEXITED(status))
+		return -1;
+	return stopping ? WEXITSTATUS(status) : -2;
 }
 
 void rawd_kill(struct rawd *d)
@@ -169,6 +196,7 @@ void rawd_cleanup(struct rawd *d)
 	rawd_kill(d);
 	if (!d->dir[0])
 		return;
+	close(d->notify);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d->dir);
 	if (system(cmd))
 		print_message("could not remove %s\n", d->dir);

@@ -27,6 +27,9 @@ struct rawd {
 	char conf[192]; /* dir/ioasidd.conf */
 	char state[192]; /* dir/state */
 	char log[192]; /* dir/ioasidd.log: the daemon's stderr */
+	char notify_path[192]; /* dir/notify: our NOTIFY_SOCKET */
+	int notify; /* where the daemon's sd_notify() messages arrive */
+	bool no_notify; /* spawn without NOTIFY_SOCKET (it may daemonize) */
 };
 
 /* rawd_bin - the ioasidd binary ($IOASIDD, else the build tree's). */
@@ -47,10 +50,17 @@ void rawd_start(struct rawd *d, const char *config, bool with_state);
 /* rawd_restart - start the same daemon again (same dir, config, state). */
 void rawd_restart(struct rawd *d, bool with_state);
 
-/* rawd_wait_ready - wait until the socket accepts a handle. */
+/*
+ * rawd_wait_ready - wait for the daemon's READY=1 on the NOTIFY_SOCKET
+ * the tests play systemd with (readiness is never probed by connecting,
+ * which would open a handle for this process).
+ */
 void rawd_wait_ready(struct rawd *d);
 
-/* rawd_stop - SIGTERM and wait; returns the exit status (-1: signal). */
+/*
+ * rawd_stop - SIGTERM and wait; returns the exit status (-1: signal, -2:
+ * no STOPPING=1 was notified).
+ */
 int rawd_stop(struct rawd *d);
 
 /* rawd_kill - SIGKILL and reap. */
