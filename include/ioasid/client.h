@@ -24,7 +24,9 @@
  *               unknown; or the daemon could not be reached again;
  *   -EPROTO     the daemon's reply broke the protocol (wrong op, short or
  *               malformed reply); the connection stays open;
- *   -ENOMEM     out of memory.
+ *   -ENOMEM     out of memory (also when a reconnect ran out of memory:
+ *               the client is then disconnected, its record unchanged,
+ *               and the next call reconnects).
  * A call that fails with a daemon errno changed nothing in the daemon.
  *
  * Thread safety: every function may be called from any thread of the

@@ -171,9 +171,14 @@ int ioasid__client_pump(struct ioasid_client *c)
 /* Connect if not connected; reconnect when the schedule allows. */
 static int call_ensure_connected(struct ioasid_client *c)
 {
+	int r;
+
 	if (c->sock >= 0)
 		return 0;
-	return ioasid__client_reconnect(c, NULL) < 0 ? -EPIPE : 0;
+	r = ioasid__client_reconnect(c, NULL);
+	if (r < 0)
+		return r == -ENOMEM ? r : -EPIPE;
+	return 0;
 }
 
 /* After a lost connection: whether to send the call again, or its result. */
@@ -213,8 +218,9 @@ int ioasid__client_call(struct ioasid_client *c, struct ioasid__call *call)
 		ioasid__client_disconnect(c);
 		if (c->reconnect_tries == 0 || cycle == CALL_MAX_RECONNECTS)
 			return -EPIPE;
-		if (ioasid__client_reconnect(c, sent ? call : NULL) < 0)
-			return -EPIPE;
+		r = ioasid__client_reconnect(c, sent ? call : NULL);
+		if (r < 0)
+			return r == -ENOMEM ? r : -EPIPE;
 		r = call_after_reconnect(call, sent, &again);
 		if (!again)
 			return r;

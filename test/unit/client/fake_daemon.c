@@ -726,3 +726,11 @@ size_t fake_daemon_owned(struct fake_daemon *d)
 	pthread_mutex_unlock(&d->lock);
 	return n;
 }
+
+void fake_daemon_reset(struct fake_daemon *d)
+{
+	pthread_mutex_lock(&d->lock);
+	d->nids = 0;
+	d->next_id = 1;
+	pthread_mutex_unlock(&d->lock);
+}

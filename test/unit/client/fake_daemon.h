@@ -87,6 +87,8 @@ uint32_t fake_daemon_sub_mask(struct fake_daemon *d);
 void fake_daemon_own(struct fake_daemon *d, uint32_t id, uint32_t spid);
 void fake_daemon_disown(struct fake_daemon *d, uint32_t id);
 size_t fake_daemon_owned(struct fake_daemon *d);
+/* Forget every owned ID (a fresh model). */
+void fake_daemon_reset(struct fake_daemon *d);
 
 /* From a hook or the test: send on the current connection. */
 void fake_send_reply(struct fake_daemon *d, const struct fake_req *req,

@@ -170,11 +170,73 @@ static void test_client_alloc_failure_sweep(void **state)
 	fake_daemon_stop(x.d);
 }
 
+/*
+ * The same over a reconnect: a failed allocation while reconnecting and
+ * reconciling returns -ENOMEM and leaves the record as it was, and the next
+ * call reconnects and finds everything.
+ */
+/* After a failure, the next call reconnects and the three IDs are there. */
+static bool record_intact(struct ioasid_client *c)
+{
+	struct ioasid_client_status st;
+	ioasid_t *ids;
+	size_t n;
+
+	if (ioasid_client_status(c, &st) != 0 || ioasid_client_ids(c, &ids, &n))
+		return false;
+	ioasid_client_array_free(ids);
+	return n == 3;
+}
+
+static int sweep_reconnect_step(void *arg)
+{
+	struct sweep_ctx *x = arg;
+	struct ioasid_client_status st;
+	struct ioasid_client *c;
+	ioasid_t id;
+	int r, i;
+
+	fake_daemon_reset(x->d);
+	r = ioasid_client_open(fake_daemon_path(x->d), &c);
+	if (r < 0)
+		return r;
+	ioasid_client_reconnect_set(c, 3, 1, 1);
+	for (i = 0; i < 3 && r == 0; i++)
+		r = ioasid_client_alloc(c, 0, 0, &id);
+	if (r == 0) {
+		fake_hangup(x->d);
+		r = ioasid_client_status(c, &st);
+	}
+	if (r == -ENOMEM && i == 3 && !record_intact(c))
+		r = -EIO;
+	ioasid_client_close(c);
+	return r;
+}
+
+static void sweep_reconnect_check(int ret, int fired, void *arg)
+{
+	(void)arg;
+	assert_int_equal(ret, fired ? -ENOMEM : 0);
+}
+
+static void test_client_reconnect_alloc_failure_sweep(void **state)
+{
+	struct sweep_ctx x = { .d = fake_daemon_start(NULL) };
+	unsigned long points;
+
+	(void)state;
+	points = sweep_alloc_failures(sweep_reconnect_step, sweep_reconnect_check,
+				      &x);
+	assert_true(points >= 8); /* open, allocs, pages, reconcile's tables */
+	fake_daemon_stop(x.d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_client_threads_share_one_client),
 		cmocka_unit_test(test_client_alloc_failure_sweep),
+		cmocka_unit_test(test_client_reconnect_alloc_failure_sweep),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,6 +11,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -106,6 +107,27 @@ static void test_client_open_refused_without_daemon(void **state)
 			 -ECONNREFUSED);
 	assert_null(c);
 	assert_int_equal(ioasid_client_open(NULL, NULL), -EINVAL);
+}
+
+static void test_client_default_path(void **state)
+{
+	char buf[108], small[8];
+
+	(void)state;
+	setenv("XDG_RUNTIME_DIR", "/run/user/4242", 1);
+	assert_int_equal(ioasid_client_default_path(buf, sizeof(buf)), 0);
+	if (geteuid() == 0)
+		assert_string_equal(buf, "/run/ioasid.sock");
+	else
+		assert_string_equal(buf, "/run/user/4242/ioasid.sock");
+	setenv("XDG_RUNTIME_DIR", "relative", 1);
+	assert_int_equal(ioasid_client_default_path(buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "/run/ioasid.sock");
+	unsetenv("XDG_RUNTIME_DIR");
+	assert_int_equal(ioasid_client_default_path(buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "/run/ioasid.sock");
+	assert_int_equal(ioasid_client_default_path(small, sizeof(small)), -EINVAL);
+	assert_int_equal(ioasid_client_default_path(NULL, 10), -EINVAL);
 }
 
 static void test_client_open_busy_handle(void **state)
@@ -525,6 +547,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_client_open_sends_get_info, teardown),
 		cmocka_unit_test(test_client_open_refused_without_daemon),
+		cmocka_unit_test(test_client_default_path),
 		cmocka_unit_test(test_client_open_busy_handle),
 		cmocka_unit_test(test_client_open_accepts_newer_version),
 		cmocka_unit_test(test_client_open_old_version_is_eproto),
