@@ -70,7 +70,7 @@ int ioasid_allocator_register(struct ioasid_ns *ns,
 
 	if (!ops || !ops->alloc || !ops->free)
 		return -EINVAL;
-	pthread_mutex_lock(&ns->lock);
+	ioasid__lock_acquire(&ns->lock);
 	if (ns->has_allocator || ns->nr_live) {
 		ret = -EBUSY;
 		goto out_unlock;
@@ -78,7 +78,7 @@ int ioasid_allocator_register(struct ioasid_ns *ns,
 	ns->allocator = *ops;
 	ns->has_allocator = true;
 out_unlock:
-	pthread_mutex_unlock(&ns->lock);
+	ioasid__lock_release(&ns->lock);
 	return ret;
 }
 
@@ -86,7 +86,7 @@ int ioasid_allocator_unregister(struct ioasid_ns *ns)
 {
 	int ret = 0;
 
-	pthread_mutex_lock(&ns->lock);
+	ioasid__lock_acquire(&ns->lock);
 	if (!ns->has_allocator) {
 		ret = -ENOENT;
 		goto out_unlock;
@@ -94,6 +94,6 @@ int ioasid_allocator_unregister(struct ioasid_ns *ns)
 	ns->has_allocator = false;
 	memset(&ns->allocator, 0, sizeof(ns->allocator));
 out_unlock:
-	pthread_mutex_unlock(&ns->lock);
+	ioasid__lock_release(&ns->lock);
 	return ret;
 }

@@ -48,7 +48,7 @@ int ioasid_capacity_install(struct ioasid_ns *ns, uint32_t total)
 
 	if (total < 2 || total > IOASID_CAPACITY_MAX)
 		return -EINVAL;
-	pthread_mutex_lock(&ns->lock);
+	ioasid__lock_acquire(&ns->lock);
 	if (ns->installed || ns->nr_sets || ns->reserved || ns->nr_live) {
 		ret = -EBUSY;
 		goto out_unlock;
@@ -57,7 +57,7 @@ int ioasid_capacity_install(struct ioasid_ns *ns, uint32_t total)
 	atomic_store_explicit(&ns->available, total - 1, memory_order_relaxed);
 	ns->installed = true;
 out_unlock:
-	pthread_mutex_unlock(&ns->lock);
+	ioasid__lock_release(&ns->lock);
 	return ret;
 }
 
@@ -77,11 +77,11 @@ int ioasid_capacity_reserve(struct ioasid_ns *ns, uint32_t count)
 
 	if (!count)
 		return -EINVAL;
-	pthread_mutex_lock(&ns->lock);
+	ioasid__lock_acquire(&ns->lock);
 	ret = ioasid__capacity_take(ns, count);
 	if (!ret)
 		ns->reserved += count;
-	pthread_mutex_unlock(&ns->lock);
+	ioasid__lock_release(&ns->lock);
 	return ret;
 }
 
@@ -91,7 +91,7 @@ int ioasid_capacity_return(struct ioasid_ns *ns, uint32_t count)
 
 	if (!count)
 		return -EINVAL;
-	pthread_mutex_lock(&ns->lock);
+	ioasid__lock_acquire(&ns->lock);
 	if (count > ns->reserved) {
 		ret = -EINVAL;
 		goto out_unlock;
@@ -99,6 +99,6 @@ int ioasid_capacity_return(struct ioasid_ns *ns, uint32_t count)
 	ns->reserved -= count;
 	ioasid__capacity_give(ns, count);
 out_unlock:
-	pthread_mutex_unlock(&ns->lock);
+	ioasid__lock_release(&ns->lock);
 	return ret;
 }

@@ -230,7 +230,7 @@ int ioasid_notifier_register_token(struct ioasid_ns *ns,
 	n->by_token = true;
 	n->type = type;
 	n->token = token;
-	pthread_mutex_lock(&ns->lock);
+	ioasid__lock_acquire(&ns->lock);
 	pthread_mutex_lock(&nt->lock);
 	ioasid__list_add_tail(&nt->all, &n->alink);
 	ioasid__list_add_tail(&nt->tokens, &n->tlink);
@@ -238,7 +238,7 @@ int ioasid_notifier_register_token(struct ioasid_ns *ns,
 	if (set)
 		chain_wire(&set->chain, n);
 	pthread_mutex_unlock(&nt->lock);
-	pthread_mutex_unlock(&ns->lock);
+	ioasid__lock_release(&ns->lock);
 	*np = n;
 	return 0;
 }

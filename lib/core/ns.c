@@ -25,7 +25,7 @@ int ioasid_ns_new(struct ioasid_ns **nsp)
 	ns->table = ioasid__idtable_map();
 	if (!ns->table)
 		goto out_free_bitmap;
-	pthread_mutex_init(&ns->lock, NULL);
+	ioasid__lock_init(&ns->lock);
 	ioasid__capacity_init(ns);
 	ioasid__list_init(&ns->sets);
 	ns->next_set_id = 1;
@@ -38,7 +38,6 @@ int ioasid_ns_new(struct ioasid_ns **nsp)
 
 out_destroy_locks:
 	ioasid__notify_destroy(&ns->notify);
-	pthread_mutex_destroy(&ns->lock);
 	ioasid__idtable_unmap(ns->table);
 out_free_bitmap:
 	ioasid__bitmap_free(ns->bitmap);
@@ -77,7 +76,6 @@ void ioasid_ns_free(struct ioasid_ns *ns)
 		ioasid__set_destroy(set);
 	}
 	ioasid__notify_destroy(&ns->notify);
-	pthread_mutex_destroy(&ns->lock);
 	ioasid__idtable_unmap(ns->table);
 	ioasid__bitmap_free(ns->bitmap);
 	ioasid__free(ns);
@@ -90,7 +88,7 @@ static int ns_snapshot_sets(struct ioasid_ns *ns, struct ioasid_set ***setsp)
 	struct ioasid__list *pos;
 	int nr = 0;
 
-	pthread_mutex_lock(&ns->lock);
+	ioasid__lock_acquire(&ns->lock);
 	if (ns->nr_sets) {
 		sets = ioasid__malloc(ns->nr_sets * sizeof(*sets));
 		if (!sets)
@@ -107,7 +105,7 @@ static int ns_snapshot_sets(struct ioasid_ns *ns, struct ioasid_set ***setsp)
 			sets[nr++] = set;
 		}
 	}
-	pthread_mutex_unlock(&ns->lock);
+	ioasid__lock_release(&ns->lock);
 	*setsp = sets;
 	return nr;
 }
@@ -118,7 +116,7 @@ static struct ioasid_set *ns_next_set(struct ioasid_ns *ns, uint64_t after)
 	struct ioasid_set *found = NULL;
 	struct ioasid__list *pos;
 
-	pthread_mutex_lock(&ns->lock);
+	ioasid__lock_acquire(&ns->lock);
 	ioasid__list_for_each(pos, &ns->sets) {
 		struct ioasid_set *set =
 			ioasid__container_of(pos, struct ioasid_set, node);
@@ -130,7 +128,7 @@ static struct ioasid_set *ns_next_set(struct ioasid_ns *ns, uint64_t after)
 			break;
 		}
 	}
-	pthread_mutex_unlock(&ns->lock);
+	ioasid__lock_release(&ns->lock);
 	return found;
 }
 

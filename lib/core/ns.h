@@ -15,6 +15,7 @@
 #include "core/bitmap.h"
 #include "core/idtable.h"
 #include "core/list.h"
+#include "core/lock.h"
 #include "core/notify.h"
 #include "core/work.h"
 
@@ -34,7 +35,7 @@
  * Notifier callbacks and work functions run with none of them held.
  */
 struct ioasid_ns {
-	pthread_mutex_t lock;
+	struct ioasid__lock lock;
 
 	/* Capacity: written under lock, read anywhere. */
 	_Atomic uint32_t total;

@@ -110,7 +110,7 @@ int ioasid_set_alloc(struct ioasid_ns *ns, enum ioasid_set_type type,
 
 	if (!set_type_valid(type, token) || !quota)
 		return -EINVAL;
-	pthread_mutex_lock(&ns->lock);
+	ioasid__lock_acquire(&ns->lock);
 	ret = set_reuse_token(ns, type, token, setp);
 	if (ret != -ENOENT)
 		goto out_unlock;
@@ -124,13 +124,13 @@ int ioasid_set_alloc(struct ioasid_ns *ns, enum ioasid_set_type type,
 	}
 	set_publish(ns, set);
 	*setp = set;
-	pthread_mutex_unlock(&ns->lock);
+	ioasid__lock_release(&ns->lock);
 	return 0;
 
 out_give_capacity:
 	ioasid__capacity_give(ns, quota);
 out_unlock:
-	pthread_mutex_unlock(&ns->lock);
+	ioasid__lock_release(&ns->lock);
 	return ret;
 }
 
@@ -164,14 +164,14 @@ int ioasid_set_free(struct ioasid_set *set)
 	if (!set)
 		return 0;
 	ns = set->ns;
-	pthread_mutex_lock(&ns->lock);
+	ioasid__lock_acquire(&ns->lock);
 	if (set->nr_ids) {
-		pthread_mutex_unlock(&ns->lock);
+		ioasid__lock_release(&ns->lock);
 		return -EBUSY;
 	}
 	if (atomic_fetch_sub_explicit(&set->refs, 1, memory_order_relaxed) == 1)
 		dead = ioasid__set_try_unlink(set);
-	pthread_mutex_unlock(&ns->lock);
+	ioasid__lock_release(&ns->lock);
 	if (dead)
 		ioasid__set_destroy(set);
 	return 0;
@@ -199,10 +199,10 @@ void ioasid_set_put(struct ioasid_set *set)
 							  memory_order_relaxed))
 			return;
 	ns = set->ns;
-	pthread_mutex_lock(&ns->lock);
+	ioasid__lock_acquire(&ns->lock);
 	if (atomic_fetch_sub_explicit(&set->refs, 1, memory_order_relaxed) == 1)
 		dead = ioasid__set_try_unlink(set);
-	pthread_mutex_unlock(&ns->lock);
+	ioasid__lock_release(&ns->lock);
 	if (dead)
 		ioasid__set_destroy(set);
 }
@@ -215,7 +215,7 @@ int ioasid_set_lookup(struct ioasid_ns *ns, enum ioasid_set_type type,
 
 	if (type == IOASID_SET_TYPE_NONE || !set_type_valid(type, token))
 		return -EINVAL;
-	pthread_mutex_lock(&ns->lock);
+	ioasid__lock_acquire(&ns->lock);
 	set = ioasid__set_find_token(ns, type, token);
 	if (set) {
 		atomic_fetch_add_explicit(&set->refs, 1, memory_order_relaxed);
@@ -223,7 +223,7 @@ int ioasid_set_lookup(struct ioasid_ns *ns, enum ioasid_set_type type,
 	} else {
 		ret = -ENOENT;
 	}
-	pthread_mutex_unlock(&ns->lock);
+	ioasid__lock_release(&ns->lock);
 	return ret;
 }
 
@@ -234,7 +234,7 @@ int ioasid_set_adjust_quota(struct ioasid_set *set, uint32_t quota)
 
 	if (!quota)
 		return -EINVAL;
-	pthread_mutex_lock(&ns->lock);
+	ioasid__lock_acquire(&ns->lock);
 	if (quota < set->nr_ids) {
 		ret = -EINVAL;
 		goto out_unlock;
@@ -248,7 +248,7 @@ int ioasid_set_adjust_quota(struct ioasid_set *set, uint32_t quota)
 	}
 	set->quota = quota;
 out_unlock:
-	pthread_mutex_unlock(&ns->lock);
+	ioasid__lock_release(&ns->lock);
 	return ret;
 }
 
@@ -256,14 +256,14 @@ void ioasid_set_query(struct ioasid_set *set, struct ioasid_set_info *info)
 {
 	struct ioasid_ns *ns = set->ns;
 
-	pthread_mutex_lock(&ns->lock);
+	ioasid__lock_acquire(&ns->lock);
 	info->id = set->id;
 	info->type = set->type;
 	info->token = set->token;
 	info->quota = set->quota;
 	info->nr_ids = set->nr_ids;
 	info->refs = atomic_load_explicit(&set->refs, memory_order_relaxed);
-	pthread_mutex_unlock(&ns->lock);
+	ioasid__lock_release(&ns->lock);
 }
 
 int ioasid__set_reserve_member(struct ioasid_set *set)
@@ -314,14 +314,14 @@ static int set_snapshot_ids(struct ioasid_set *set, ioasid_t **idsp)
 	ioasid_t *ids = NULL;
 	uint32_t nr;
 
-	pthread_mutex_lock(&ns->lock);
+	ioasid__lock_acquire(&ns->lock);
 	nr = set->nr_ids;
 	if (nr) {
 		ids = ioasid__malloc((size_t)nr * sizeof(*ids));
 		if (ids)
 			memcpy(ids, set->members, (size_t)nr * sizeof(*ids));
 	}
-	pthread_mutex_unlock(&ns->lock);
+	ioasid__lock_release(&ns->lock);
 	if (nr && !ids)
 		return -ENOMEM;
 	if (nr)
@@ -377,7 +377,7 @@ static bool set_next_active(struct ioasid_set *set, uint32_t *pos,
 	struct ioasid_ns *ns = set->ns;
 	bool found = false;
 
-	pthread_mutex_lock(&ns->lock);
+	ioasid__lock_acquire(&ns->lock);
 	for (; *pos < set->nr_ids; (*pos)++) {
 		ioasid_t id = set->members[*pos];
 		uint64_t w = atomic_load_explicit(&ns->table[id].word,
@@ -389,7 +389,7 @@ static bool set_next_active(struct ioasid_set *set, uint32_t *pos,
 			break;
 		}
 	}
-	pthread_mutex_unlock(&ns->lock);
+	ioasid__lock_release(&ns->lock);
 	return found;
 }
 

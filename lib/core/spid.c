@@ -42,7 +42,7 @@ int ioasid_spid_attach(struct ioasid_set *set, ioasid_t id, ioasid_t spid)
 
 	if (spid == IOASID_INVALID)
 		return -EINVAL;
-	pthread_mutex_lock(&ns->lock);
+	ioasid__lock_acquire(&ns->lock);
 	ret = spid_owned_entry(set, id, true, &e);
 	if (ret)
 		goto out_unlock;
@@ -57,7 +57,7 @@ int ioasid_spid_attach(struct ioasid_set *set, ioasid_t id, ioasid_t spid)
 	atomic_store_explicit(&e->spid, spid, memory_order_release);
 	private = atomic_load_explicit(&e->private, memory_order_relaxed);
 out_unlock:
-	pthread_mutex_unlock(&ns->lock);
+	ioasid__lock_release(&ns->lock);
 	if (!ret)
 		ioasid__notify_event(set, IOASID_EVENT_BIND, id, spid, private);
 	return ret;
@@ -71,7 +71,7 @@ int ioasid_spid_detach(struct ioasid_set *set, ioasid_t id)
 	void *private = NULL;
 	int ret;
 
-	pthread_mutex_lock(&ns->lock);
+	ioasid__lock_acquire(&ns->lock);
 	ret = spid_owned_entry(set, id, false, &e);
 	if (ret)
 		goto out_unlock;
@@ -84,7 +84,7 @@ int ioasid_spid_detach(struct ioasid_set *set, ioasid_t id)
 	atomic_store_explicit(&e->spid, IOASID_INVALID, memory_order_release);
 	private = atomic_load_explicit(&e->private, memory_order_relaxed);
 out_unlock:
-	pthread_mutex_unlock(&ns->lock);
+	ioasid__lock_release(&ns->lock);
 	if (!ret)
 		ioasid__notify_event(set, IOASID_EVENT_UNBIND, id, spid,
 				     private);

@@ -8,6 +8,8 @@
  * notifier: it queues work that unbinds the SPID and puts its reference,
  * and that put completes the free.
  */
+#include <pthread.h>
+
 #include "fixture.h"
 
 struct driver {
@@ -20,13 +22,34 @@ struct driver {
 	enum ioasid_state state_in_notifier;
 	enum ioasid_state state_in_work;
 	int unbinds;
+	/* The test holds the cleanup back until it has looked at the ID. */
+	pthread_mutex_t gate_lock;
+	pthread_cond_t gate_cond;
+	bool gate_open;
 };
+
+static void driver_gate_wait(struct driver *d)
+{
+	pthread_mutex_lock(&d->gate_lock);
+	while (!d->gate_open)
+		pthread_cond_wait(&d->gate_cond, &d->gate_lock);
+	pthread_mutex_unlock(&d->gate_lock);
+}
+
+static void driver_gate_open(struct driver *d)
+{
+	pthread_mutex_lock(&d->gate_lock);
+	d->gate_open = true;
+	pthread_cond_broadcast(&d->gate_cond);
+	pthread_mutex_unlock(&d->gate_lock);
+}
 
 static void driver_cleanup(struct ioasid_work *work)
 {
 	struct driver *d = ioasid__container_of(work, struct driver, work);
 	struct ioasid_info info;
 
+	driver_gate_wait(d);
 	assert_int_equal(ioasid_query(d->ns, d->id, &info), 0);
 	d->state_in_work = info.state;
 	assert_int_equal(ioasid_spid_detach(d->set, d->id), 0);
@@ -56,6 +79,8 @@ static void test_flow_free_before_unbind(void **state)
 	struct driver d = { .ns = ns, .set = vm, .id = IOASID_INVALID };
 	ioasid_t pasid, found;
 
+	pthread_mutex_init(&d.gate_lock, NULL);
+	pthread_cond_init(&d.gate_cond, NULL);
 	ioasid_work_init(&d.work, driver_cleanup);
 	assert_int_equal(ioasid_notifier_register_token(
 				 ns, IOASID_SET_TYPE_GUEST, 0x5a, driver_notify,
@@ -74,6 +99,7 @@ static void test_flow_free_before_unbind(void **state)
 	assert_int_equal(ioasid_get(ns, NULL, pasid), -EBUSY);
 	assert_int_equal(ioasid_alloc(vm, pasid, pasid, NULL, &found), -ENOSPC);
 
+	driver_gate_open(&d);
 	ioasid_work_flush(ns);
 	assert_int_equal(d.state_in_work, IOASID_STATE_FREE_PENDING);
 	assert_int_equal(d.unbinds, 1);
@@ -86,6 +112,8 @@ static void test_flow_free_before_unbind(void **state)
 	assert_int_equal(ioasid_free(vm, found), 0);
 	ioasid_notifier_unregister(d.n);
 	assert_int_equal(ioasid_set_free(vm), 0);
+	pthread_cond_destroy(&d.gate_cond);
+	pthread_mutex_destroy(&d.gate_lock);
 }
 
 /* A handle going away: the set is freed with an ID still in use elsewhere. */
