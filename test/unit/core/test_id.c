@@ -345,6 +345,24 @@ static void test_id_reuse_after_release_gets_fresh_state(void **state)
 	assert_int_equal(ioasid_set_free(b), 0);
 }
 
+static void test_id_get_reference_overflow(void **state)
+{
+	struct ioasid_ns *ns = core_ns(state);
+	struct ioasid_set *set = core_set(ns, IOASID_SET_TYPE_NONE, 0, 10);
+	uint64_t bump = UINT32_MAX - 1;
+	ioasid_t id;
+
+	assert_int_equal(ioasid_alloc(set, 1, 100, NULL, &id), 0);
+	/* Short of taking 2^32 references: raise the count in the word. */
+	atomic_fetch_add(&ns->table[id].word, bump);
+	assert_int_equal(core_refs(ns, id), UINT32_MAX);
+	assert_int_equal(ioasid_get(ns, NULL, id), -EOVERFLOW);
+	assert_int_equal(core_refs(ns, id), UINT32_MAX);
+	atomic_fetch_sub(&ns->table[id].word, bump);
+	assert_int_equal(ioasid_free(set, id), 0);
+	assert_int_equal(ioasid_set_free(set), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -363,6 +381,7 @@ int main(void)
 		CORE_TEST(test_id_query_reports_state),
 		CORE_TEST(test_id_small_capacity_last_id),
 		CORE_TEST(test_id_reuse_after_release_gets_fresh_state),
+		CORE_TEST(test_id_get_reference_overflow),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
