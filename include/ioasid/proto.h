@@ -9,8 +9,13 @@
  * the normative layout. Only the daemon and libioasid-client include it.
  *
  * Request:  struct ioasid_msg_hdr, then the op's request struct.
- * Reply:    struct ioasid_reply_hdr, then the op's reply struct (if any).
+ * Reply:    struct ioasid_reply_hdr, then the op's reply struct (if any);
+ *           a failed request's reply is the header alone (result < 0).
  * Event:    struct ioasid_reply_hdr with seq 0 and result 0, then the event.
+ *
+ * A connection is a handle of the process that connected. A second
+ * connection from a process that has one open is refused: its first
+ * request is answered -EBUSY and the daemon then closes it.
  *
  * Extensibility (iommufd rules): every request and reply struct starts with
  * its own u32 size, which must equal the bytes that follow the header.
@@ -187,7 +192,7 @@ struct ioasid_evt_notify {
 	uint32_t size;
 	uint32_t event; /* enum ioasid_event of ioasid/core.h */
 	uint32_t id;
-	uint32_t spid; /* IOASID_INVALID when none */
+	uint32_t spid; /* IOASID_INVALID when none; UNBIND: the SPID removed */
 	uint64_t set_id;
 };
 
