@@ -312,18 +312,51 @@ int ioasid_put(struct ioasid_ns *ns, struct ioasid_set *set, ioasid_t id)
 	return 0;
 }
 
-int ioasid_find(struct ioasid_ns *ns, struct ioasid_set *set, ioasid_t id,
-		void **privatep)
+/* ioasid_find() when the entry changed under the first read. */
+static int find_slow(struct ioasid__entry *e, struct ioasid_set *set,
+		     void **privatep)
 {
-	struct ioasid__entry *e = ioasid__ns_entry(ns, id);
 	struct ioasid__entry_snap snap;
 
-	if (!e || !ioasid__entry_snapshot(e, &snap))
+	if (!ioasid__entry_snapshot(e, &snap))
 		return -ENOENT;
 	if (set && snap.set != set)
 		return -EPERM;
 	if (privatep)
 		*privatep = snap.private;
+	return 0;
+}
+
+/*
+ * The hot lookup, kept to a handful of instructions so that independent
+ * lookups overlap their cache misses: one snapshot attempt inline, the
+ * general snapshot loop only when the entry moved meanwhile.
+ */
+int ioasid_find(struct ioasid_ns *ns, struct ioasid_set *set, ioasid_t id,
+		void **privatep)
+{
+	uint32_t total = atomic_load_explicit(&ns->total, memory_order_relaxed);
+	struct ioasid__entry *e;
+	uint64_t w, again;
+	struct ioasid_set *owner;
+	void *private;
+
+	if (id - 1u >= total - 1u) /* id 0 wraps around */
+		return -ENOENT;
+	e = &ns->table[id];
+	w = atomic_load_explicit(&e->word, memory_order_acquire);
+	private = atomic_load_explicit(&e->private, memory_order_acquire);
+	owner = atomic_load_explicit(&e->set, memory_order_acquire);
+	again = atomic_load_explicit(&e->word, memory_order_relaxed);
+	if (__builtin_expect(!ioasid__word_live(w) ||
+			     ((w ^ again) & (IOASID__W_GEN | IOASID__W_STATE)),
+			     0))
+		return ioasid__word_live(again) ? find_slow(e, set, privatep)
+						: -ENOENT;
+	if (set && owner != set)
+		return -EPERM;
+	if (privatep)
+		*privatep = private;
 	return 0;
 }
 

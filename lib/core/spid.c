@@ -4,9 +4,10 @@
  *
  * ID -> SPID is the entry's spid field; SPID -> ID is the set's SPID map
  * (spidmap.h). Both change together under the namespace lock. The entry is
- * authoritative: a lock-free SPID lookup that finds a slot confirms it
- * against the entry (live, same set, same SPID) and, asked for a reference,
- * takes it with a compare-and-swap on the same snapshot of the word.
+ * authoritative. A lock-free lookup without a reference reads the map only
+ * (see spid_find_noref); one that takes a reference confirms the slot
+ * against the entry (live, same set, same SPID) and takes the reference
+ * with a compare-and-swap on the same snapshot of the word.
  */
 #include <errno.h>
 
@@ -92,11 +93,11 @@ out_unlock:
 }
 
 /*
- * Check a slot's answer against the entry and take the reference if asked.
+ * Check a slot's answer against the entry and take a reference on the ID.
  * Returns 0, -EBUSY, or -ENOENT when the entry does not confirm it.
  */
-static int spid_confirm(struct ioasid_set *set, ioasid_t id, ioasid_t spid,
-			bool get)
+static int spid_confirm_get(struct ioasid_set *set, ioasid_t id,
+			    ioasid_t spid)
 {
 	struct ioasid__entry *e = ioasid__ns_entry(set->ns, id);
 	struct ioasid__entry_snap snap;
@@ -107,8 +108,6 @@ static int spid_confirm(struct ioasid_set *set, ioasid_t id, ioasid_t spid,
 		if (!ioasid__entry_snapshot(e, &snap) || snap.set != set ||
 		    snap.spid != spid)
 			return -ENOENT;
-		if (!get)
-			return 0;
 		if (ioasid__word_state(snap.word) == IOASID_STATE_FREE_PENDING)
 			return -EBUSY;
 		if (atomic_compare_exchange_strong_explicit(
@@ -118,17 +117,39 @@ static int spid_confirm(struct ioasid_set *set, ioasid_t id, ioasid_t spid,
 	}
 }
 
-int ioasid_spid_find(struct ioasid_set *set, ioasid_t spid, bool get,
-		     ioasid_t *idp)
+/*
+ * Without a reference the map alone answers: a slot read from the current
+ * table while the sequence count stood still was a real mapping at that
+ * instant, and its ID cannot have been handed out again, because an ID's
+ * SPID slot is deleted before the ID returns to the pool. So the lookup
+ * touches the map only, not the ID table. With a reference, the entry is
+ * needed anyway, and it confirms the mapping.
+ */
+static int spid_find_noref(struct ioasid_set *set, ioasid_t spid,
+			   ioasid_t *idp)
 {
-	if (spid == IOASID_INVALID)
-		return -ENOENT;
+	for (;;) {
+		uint64_t seq = ioasid__spidmap_seq(&set->spids);
+		ioasid_t id;
+		bool found = ioasid__spidmap_probe(&set->spids, spid, &id);
+
+		if (ioasid__spidmap_changed(&set->spids, seq))
+			continue;
+		if (!found)
+			return -ENOENT;
+		*idp = id;
+		return 0;
+	}
+}
+
+static int spid_find_get(struct ioasid_set *set, ioasid_t spid, ioasid_t *idp)
+{
 	for (;;) {
 		uint64_t seq = ioasid__spidmap_seq(&set->spids);
 		ioasid_t id;
 
 		if (ioasid__spidmap_probe(&set->spids, spid, &id)) {
-			int ret = spid_confirm(set, id, spid, get);
+			int ret = spid_confirm_get(set, id, spid);
 
 			if (ret != -ENOENT) {
 				if (!ret)
@@ -139,4 +160,13 @@ int ioasid_spid_find(struct ioasid_set *set, ioasid_t spid, bool get,
 		if (!ioasid__spidmap_changed(&set->spids, seq))
 			return -ENOENT;
 	}
+}
+
+int ioasid_spid_find(struct ioasid_set *set, ioasid_t spid, bool get,
+		     ioasid_t *idp)
+{
+	if (spid == IOASID_INVALID)
+		return -ENOENT;
+	return get ? spid_find_get(set, spid, idp)
+		   : spid_find_noref(set, spid, idp);
 }
