@@ -22,13 +22,15 @@
 /*
  * Locks, in the order they may be taken:
  *
- *   1. ns->lock, the namespace (mutation) lock: held briefly by every call
- *      that changes IDs, sets, capacity or the allocator. It protects the
- *      fields marked [ns] below, every set's fields marked [ns] (see
- *      set.h), the SPID maps' writer side and the entry fields that
- *      idtable.h says are written under it. Custom allocator ops run under
- *      it. Lookups (find, get, put, SPID find) never take it; a put that
- *      drops the last reference does, to return the ID to the pool.
+ *   1. ns->lock, the namespace (mutation) lock, a spinlock (lock.h):
+ *      held briefly by every call that changes IDs, sets, capacity or the
+ *      allocator. It protects the fields marked [ns] below, every set's
+ *      fields marked [ns] (see set.h), the SPID maps' writer side and the
+ *      entry fields that idtable.h says are written under it. Custom
+ *      allocator ops and heap allocations run under it; nothing that waits
+ *      for another thread does. Lookups (find, get, put, SPID find) never
+ *      take it; a put that drops the last reference does, to return the
+ *      ID to the pool.
  *   2. ns->notify.lock: notifier chains and subscriptions (notify.h).
  *   3. ns->wq.lock: the work queue, a leaf (work.h).
  *

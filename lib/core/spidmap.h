@@ -14,10 +14,12 @@
  * at most one spare of the same size, so the retired memory stays below
  * twice the current table whatever the churn. A same-size rebuild reuses
  * that spare (the table before the previous rebuild) instead of allocating.
- * A reader that probes a table while it is rebuilt may see a mixture of old
- * and new slots: a hit is still checked against the ID's entry, which holds
- * the authoritative SPID, and a miss is trusted only if the map's sequence
- * count did not move during the probe (see ioasid__spidmap_seq()).
+ * A reader that probes a table while it is rebuilt, or a table already
+ * replaced, may see a mixture of old and new slots, so its answer (hit or
+ * miss) is trusted only if the map's sequence count did not move during the
+ * probe (see ioasid__spidmap_seq()); otherwise it probes again. Within one
+ * table, every slot a reader loads is a mapping that existed at that
+ * instant, since slots change by single atomic stores.
  */
 #ifndef IOASID_CORE_SPIDMAP_H
 #define IOASID_CORE_SPIDMAP_H
