@@ -36,17 +36,25 @@ static int alloc_check_range(const struct ioasid_ns *ns, ioasid_t min,
 	return 0;
 }
 
-/* Fill an IDLE entry and publish it ACTIVE. Namespace lock held. */
-static void entry_activate(struct ioasid__entry *e, struct ioasid_set *set,
-			   void *private, bool custom)
+/*
+ * Fill an IDLE entry and publish it ACTIVE. Namespace lock held.
+ *
+ * The generation comes from a namespace-wide counter rather than from the
+ * entry's previous word, so that this function only stores to the entry:
+ * with random hints the entry is usually not in cache, and stores wait in
+ * the store buffer where a load would stall the allocation. A reader's two
+ * loads of the word could only see equal generations across a reuse after
+ * 2^28 allocations in between.
+ */
+static void entry_activate(struct ioasid_ns *ns, struct ioasid__entry *e,
+			   struct ioasid_set *set, void *private, bool custom)
 {
-	uint64_t w = atomic_load_explicit(&e->word, memory_order_relaxed);
-	uint64_t gen = (w & IOASID__W_GEN) + (1ull << IOASID__W_GEN_SHIFT);
+	uint64_t w = (ns->next_gen++ << IOASID__W_GEN_SHIFT) |
+		     (custom ? IOASID__W_CUSTOM : 0) | IOASID__W_OWNER | 1;
 
 	atomic_store_explicit(&e->set, set, memory_order_release);
 	atomic_store_explicit(&e->private, private, memory_order_release);
 	atomic_store_explicit(&e->spid, IOASID_INVALID, memory_order_release);
-	w = gen | (custom ? IOASID__W_CUSTOM : 0) | IOASID__W_OWNER | 1;
 	w = ioasid__word_with_state(w, IOASID_STATE_ACTIVE);
 	atomic_store_explicit(&e->word, w, memory_order_release);
 }
@@ -75,7 +83,7 @@ int ioasid_alloc(struct ioasid_set *set, ioasid_t min, ioasid_t max,
 	ret = ioasid__allocator_take(ns, min, max, &id, &custom);
 	if (ret)
 		goto out_unlock;
-	entry_activate(&ns->table[id], set, private, custom);
+	entry_activate(ns, &ns->table[id], set, private, custom);
 	ioasid__set_add_member(set, id);
 	ns->nr_live++;
 out_unlock:

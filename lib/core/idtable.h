@@ -14,7 +14,8 @@
  *                        is returning the ID to the pool)
  *   bit  34      owner   the owning set still holds its reference
  *   bit  35      custom  the ID came from a custom allocator
- *   bits 36..63  gen     incremented at every allocation
+ *   bits 36..63  gen     a namespace-wide allocation count, new at every
+ *                        allocation of the ID
  *
  * References and state change by compare-and-swap on the word alone
  * (ioasid_get, ioasid_put, ioasid_free). The other fields are written only

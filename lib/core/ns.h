@@ -49,6 +49,7 @@ struct ioasid_ns {
 	struct ioasid__entry *table; /* fixed for the namespace's life */
 	struct ioasid__bitmap *bitmap; /* [ns] IDs in use, 0 included */
 	uint32_t nr_live; /* [ns] ACTIVE, FREE_PENDING and RELEASING IDs */
+	uint64_t next_gen; /* [ns] generation of the next allocation */
 	bool has_allocator; /* [ns] */
 	struct ioasid_allocator_ops allocator; /* [ns] */
 
