@@ -22,49 +22,8 @@
 #include "log.h"
 #include "session.h"
 #include "state.h"
+#include "state_records.h"
 #include "util/alloc.h"
-
-enum rec_type {
-	REC_ALLOC = 1,
-	REC_FREE = 2,
-	REC_CLOSE = 3,
-	REC_SPID = 4,
-	REC_QUOTA = 5,
-	REC_LIMIT = 6,
-};
-
-struct rec_owner {
-	uint32_t pid; /* 0 in a QUOTA record: the default quota */
-	uint32_t __pad;
-	uint64_t start_time;
-};
-
-struct rec_alloc {
-	uint32_t id;
-	uint32_t quota; /* the set's quota, used if replay creates the set */
-	struct rec_owner owner;
-	/* followed by the charged cgroup's path, without its NUL */
-};
-
-struct rec_id {
-	uint32_t id;
-};
-
-struct rec_spid {
-	uint32_t id;
-	uint32_t spid; /* IOASID_INVALID: detached */
-};
-
-struct rec_quota {
-	struct rec_owner owner;
-	uint32_t quota;
-	uint32_t __pad;
-};
-
-struct rec_limit {
-	uint64_t max;
-	/* followed by the cgroup's path, without its NUL */
-};
 
 /* A process whose IDs the journal holds and that has no handle yet. */
 struct owner {
