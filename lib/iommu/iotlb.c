@@ -14,6 +14,7 @@
  * the whole array, which is a few microseconds at the default size.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "iommu/iotlb.h"
@@ -21,17 +22,59 @@
 
 __thread unsigned int ioasid__iotlb_tls_shard __attribute__((tls_model("initial-exec")));
 
-static unsigned int shard_next;
+/* Bit s set: shard s belongs to a live thread. Bit 0 (the shared shard) stays clear. */
+static uint64_t shards_owned;
+static pthread_key_t shard_key;
+static pthread_once_t shard_key_once = PTHREAD_ONCE_INIT;
+
+static void shard_release(void *value)
+{
+	unsigned int s = (unsigned int)(uintptr_t)value - 1;
+
+	/* Release: the next owner sees every count this thread made. */
+	if (s)
+		__atomic_fetch_and(&shards_owned, ~(1ull << s), __ATOMIC_RELEASE);
+}
+
+static void shard_key_create(void)
+{
+	if (pthread_key_create(&shard_key, shard_release))
+		shard_key = (pthread_key_t)-1;
+}
+
+/* Claim a free shard, or fall back to the shared one. */
+static unsigned int shard_claim(void)
+{
+	uint64_t owned = __atomic_load_n(&shards_owned, __ATOMIC_ACQUIRE);
+
+	for (;;) {
+		uint64_t free = ~owned & ~1ull;
+		unsigned int s;
+
+		if (!free)
+			return 0;
+		s = (unsigned int)__builtin_ctzll(free);
+		if (__atomic_compare_exchange_n(&shards_owned, &owned, owned | 1ull << s, false,
+						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			return s;
+	}
+}
 
 unsigned int ioasid__iotlb_shard_assign(void)
 {
-	/* Shard numbers start at 1 so that 0 means "not assigned yet". */
-	unsigned int s = __atomic_add_fetch(&shard_next, 1, __ATOMIC_RELAXED);
+	unsigned int s = 0;
 
-	if (!s)
-		s = __atomic_add_fetch(&shard_next, 1, __ATOMIC_RELAXED);
-	ioasid__iotlb_tls_shard = s;
-	return s;
+	pthread_once(&shard_key_once, shard_key_create);
+	/* Without a key the shard could not be released at exit: share. */
+	if (shard_key != (pthread_key_t)-1) {
+		s = shard_claim();
+		if (s && pthread_setspecific(shard_key, (void *)(uintptr_t)(s + 1))) {
+			shard_release((void *)(uintptr_t)(s + 1));
+			s = 0;
+		}
+	}
+	ioasid__iotlb_tls_shard = s + 1;
+	return s + 1;
 }
 
 int ioasid__iotlb_init(struct ioasid__iotlb *tlb, uint32_t entries)
@@ -105,7 +148,7 @@ static struct ioasid__iotlb_entry *victim_pick(struct ioasid__iotlb *tlb, uint64
 {
 	struct ioasid__iotlb_entry *set = ioasid__iotlb_set(tlb, tag, page);
 	struct ioasid__iotlb_entry *empty = NULL;
-	unsigned int w;
+	unsigned int w, shard;
 
 	for (w = 0; w < IOASID__IOTLB_WAYS; w++) {
 		uint64_t t = __atomic_load_n(&set[w].tag, __ATOMIC_RELAXED);
@@ -118,7 +161,9 @@ static struct ioasid__iotlb_entry *victim_pick(struct ioasid__iotlb *tlb, uint64
 	}
 	if (empty)
 		return empty;
-	w = (unsigned int)__atomic_load_n(&tlb->fills, __ATOMIC_RELAXED);
+	/* Rotate by this thread's fill count: no shared counter to bounce. */
+	w = (unsigned int)__atomic_load_n(ioasid__iotlb_counter(tlb, &shard,
+			__builtin_offsetof(struct ioasid__iotlb_shard, fills)), __ATOMIC_RELAXED);
 	return &set[w & (IOASID__IOTLB_WAYS - 1)];
 }
 
@@ -131,7 +176,7 @@ void ioasid__iotlb_fill(struct ioasid__iotlb *tlb, uint64_t tag, uint32_t pasid,
 		return;
 	if (__atomic_load_n(&tlb->epoch, __ATOMIC_SEQ_CST) == epoch) {
 		entry_write(e, tag, pasid, page, data);
-		__atomic_fetch_add(&tlb->fills, 1, __ATOMIC_RELAXED);
+		ioasid__iotlb_count(tlb, fills);
 	}
 	entry_unlock(e);
 }
@@ -234,11 +279,11 @@ void ioasid__iotlb_read_stats(struct ioasid__iotlb *tlb, uint64_t *hits,
 {
 	unsigned int i;
 
-	*hits = *misses = 0;
+	*hits = *misses = *fills = 0;
 	for (i = 0; i < IOASID__IOTLB_SHARDS; i++) {
 		*hits += __atomic_load_n(&tlb->shards[i].hits, __ATOMIC_RELAXED);
 		*misses += __atomic_load_n(&tlb->shards[i].misses, __ATOMIC_RELAXED);
+		*fills += __atomic_load_n(&tlb->shards[i].fills, __ATOMIC_RELAXED);
 	}
-	*fills = __atomic_load_n(&tlb->fills, __ATOMIC_RELAXED);
 	*invalidations = __atomic_load_n(&tlb->invalidations, __ATOMIC_RELAXED);
 }

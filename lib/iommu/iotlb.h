@@ -26,10 +26,11 @@
 #define IOASID_LIB_IOMMU_IOTLB_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define IOASID__IOTLB_WAYS 4u
-#define IOASID__IOTLB_SHARDS 16u
+#define IOASID__IOTLB_SHARDS 64u
 #define IOASID__IOTLB_ENTRIES_MIN 4u
 #define IOASID__IOTLB_ENTRIES_MAX (1u << 20)
 /* Every PASID, for ioasid__iotlb_inv_range(). */
@@ -43,10 +44,17 @@ struct ioasid__iotlb_entry {
 	uint64_t data; /* physical page | IOASID__PTE_R/W */
 };
 
-/* Hit and miss counters, one cache line per shard, a shard per thread. */
+/*
+ * Counters, one cache line per shard. A thread that translates claims a
+ * shard of its own on first use (released when it exits) and bumps its
+ * counters with plain relaxed stores, no locked instruction; shard 0 is
+ * shared by the threads that find none free and is bumped atomically. So
+ * the counts are exact at any thread count.
+ */
 struct ioasid__iotlb_shard {
 	uint64_t hits;
 	uint64_t misses;
+	uint64_t fills;
 } __attribute__((aligned(64)));
 
 struct ioasid__iotlb {
@@ -54,7 +62,6 @@ struct ioasid__iotlb {
 	uint32_t nr_sets; /* a power of two */
 	uint64_t epoch; /* advanced by every invalidation */
 	uint64_t next_tag;
-	uint64_t fills;
 	uint64_t invalidations;
 	struct ioasid__iotlb_shard shards[IOASID__IOTLB_SHARDS];
 };
@@ -66,19 +73,34 @@ void ioasid__iotlb_destroy(struct ioasid__iotlb *tlb);
 /* A tag no entry has ever carried. */
 uint64_t ioasid__iotlb_tag_alloc(struct ioasid__iotlb *tlb);
 
-/* This thread's counter shard (assigned on first use). */
+/* This thread's shard number + 1 (0: none claimed yet). */
 extern __thread unsigned int ioasid__iotlb_tls_shard
 	__attribute__((tls_model("initial-exec")));
 unsigned int ioasid__iotlb_shard_assign(void);
 
-static inline struct ioasid__iotlb_shard *ioasid__iotlb_shard(struct ioasid__iotlb *tlb)
+static inline uint64_t *ioasid__iotlb_counter(struct ioasid__iotlb *tlb, unsigned int *shard,
+					      size_t offset)
 {
 	unsigned int s = ioasid__iotlb_tls_shard;
 
 	if (__builtin_expect(!s, 0))
 		s = ioasid__iotlb_shard_assign();
-	return &tlb->shards[s & (IOASID__IOTLB_SHARDS - 1)];
+	*shard = s - 1;
+	return (uint64_t *)((char *)&tlb->shards[s - 1] + offset);
 }
+
+/* Add one to a counter of this thread's shard. */
+#define ioasid__iotlb_count(tlb, field)                                                  \
+	do {                                                                             \
+		unsigned int s_;                                                         \
+		uint64_t *c_ = ioasid__iotlb_counter(tlb, &s_,                           \
+			__builtin_offsetof(struct ioasid__iotlb_shard, field));          \
+		if (__builtin_expect(s_ != 0, 1))                                        \
+			__atomic_store_n(c_, __atomic_load_n(c_, __ATOMIC_RELAXED) + 1,  \
+					 __ATOMIC_RELAXED);                              \
+		else                                                                     \
+			__atomic_fetch_add(c_, 1, __ATOMIC_RELAXED);                     \
+	} while (0)
 
 static inline struct ioasid__iotlb_entry *
 ioasid__iotlb_set(const struct ioasid__iotlb *tlb, uint64_t tag, uint64_t page)
@@ -102,7 +124,6 @@ static inline bool ioasid__iotlb_lookup(struct ioasid__iotlb *tlb, uint64_t tag,
 					uint32_t pasid, uint64_t page, uint64_t *data)
 {
 	struct ioasid__iotlb_entry *e = ioasid__iotlb_set(tlb, tag, page);
-	struct ioasid__iotlb_shard *sh = ioasid__iotlb_shard(tlb);
 	unsigned int w;
 
 	for (w = 0; w < IOASID__IOTLB_WAYS; w++, e++) {
@@ -117,10 +138,10 @@ static inline bool ioasid__iotlb_lookup(struct ioasid__iotlb *tlb, uint64_t tag,
 		if ((s & 1) || __atomic_load_n(&e->seq, __ATOMIC_RELAXED) != s)
 			continue;
 		*data = d;
-		__atomic_fetch_add(&sh->hits, 1, __ATOMIC_RELAXED);
+		ioasid__iotlb_count(tlb, hits);
 		return true;
 	}
-	__atomic_fetch_add(&sh->misses, 1, __ATOMIC_RELAXED);
+	ioasid__iotlb_count(tlb, misses);
 	return false;
 }
 

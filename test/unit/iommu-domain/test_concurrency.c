@@ -190,11 +190,75 @@ static void test_iotlb_shared_by_concurrent_domains(void **state)
 	(void)state;
 }
 
+/* More threads than counter shards: the counts stay exact. */
+#define COUNT_THREADS 80
+#define COUNT_EACH 2000
+
+struct counter_run {
+	struct ioasid_iommu *iommu;
+	struct ioasid_domain *dom;
+	pthread_barrier_t *barrier;
+};
+
+static void *count_thread(void *arg)
+{
+	struct counter_run *r = arg;
+	uint64_t phys;
+	int i;
+
+	/* Everyone claims a shard (or the shared one) before anyone leaves. */
+	pthread_barrier_wait(r->barrier);
+	for (i = 0; i < COUNT_EACH; i++)
+		if (ioasid_iommu_translate(r->iommu, r->dom, 0, 0, (uint64_t)(i % 8) * KIB(4),
+					   IOASID_ACCESS_READ, &phys))
+			violation("translate failed", (uint64_t)i, 0);
+	pthread_barrier_wait(r->barrier);
+	return NULL;
+}
+
+static void count_round(struct counter_run *r, int nr)
+{
+	pthread_t th[COUNT_THREADS];
+	pthread_barrier_t barrier;
+	int i;
+
+	pthread_barrier_init(&barrier, NULL, (unsigned int)nr);
+	r->barrier = &barrier;
+	for (i = 0; i < nr; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, count_thread, r), 0);
+	for (i = 0; i < nr; i++)
+		pthread_join(th[i], NULL);
+	pthread_barrier_destroy(&barrier);
+}
+
+static void test_iotlb_counters_exact_across_threads(void **state)
+{
+	struct counter_run r;
+	struct ioasid_iotlb_stats st;
+
+	r.iommu = iommu_new(48, PGSIZES_ALL);
+	r.dom = paging_new(r.iommu);
+	assert_int_equal(ioasid_domain_map(r.dom, 0, GIB(1), KIB(32), PROT_RW, 0), 0);
+	count_round(&r, COUNT_THREADS);
+	/* Shards of exited threads are handed out again. */
+	count_round(&r, 8);
+	ioasid_iommu_iotlb_stats(r.iommu, &st);
+	assert_int_equal(__atomic_load_n(&violations, __ATOMIC_RELAXED), 0);
+	assert_int_equal(st.hits + st.misses, (uint64_t)(COUNT_THREADS + 8) * COUNT_EACH);
+	assert_true(st.fills <= st.misses);
+	assert_true(st.fills >= 8);
+	assert_int_equal(ioasid_domain_unmap(r.dom, 0, KIB(32), 0, NULL), 0);
+	assert_int_equal(ioasid_domain_free(r.dom), 0);
+	ioasid_iommu_free(r.iommu);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_translate_concurrent_with_unmap),
 		cmocka_unit_test(test_iotlb_shared_by_concurrent_domains),
+		cmocka_unit_test(test_iotlb_counters_exact_across_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
