@@ -249,10 +249,13 @@ int main(int argc, char **argv)
 	}
 	ioasid__log_setup(cfg.log_level, false);
 	under_systemd = listen_fd >= 0 || getenv("NOTIFY_SOCKET");
-	if (!a.foreground && !under_systemd && daemonize(&ready_fd)) {
-		log_err("cannot daemonize: %s", strerror(errno));
-		ioasid__config_release(&cfg);
-		return 1;
+	if (!a.foreground && !under_systemd) {
+		ret = daemonize(&ready_fd);
+		if (ret) {
+			log_err("cannot daemonize: %s", strerror(-ret));
+			ioasid__config_release(&cfg);
+			return 1;
+		}
 	}
 	ret = serve(&cfg, listen_fd, ready_fd);
 	ioasid__config_release(&cfg);

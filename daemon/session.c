@@ -112,27 +112,35 @@ static int bind_set(struct session *s)
 				d->default_quota, &s->set);
 }
 
-/* session_bind - everything a handle owns, or -errno to refuse it. */
+/*
+ * session_bind - everything a handle owns, or -errno to refuse it. The
+ * handle becomes visible by pid only once nothing can fail any more; what
+ * a refused handle acquired is released when it is closed.
+ */
 static int session_bind(struct session *s)
 {
 	struct ioasidd *d = s->d;
 	int ret;
 
 	ret = owner_conflict(d, &s->owner);
+	if (!ret)
+		ret = ioasid__hmap_reserve(&d->sessions_by_pid, 1);
 	if (ret)
 		return ret;
-	ret = ioasid__hmap_put(&d->sessions_by_pid, (uint64_t)s->owner.pid,
-			       (uint64_t)(uintptr_t)s);
-	if (ret)
-		return ret;
-	s->in_pid_map = true;
 	/* Placement falls back to "/" when /proc/PID/cgroup is unreadable. */
 	if (ioasid_cgroup_proc_open(d->cfg.proc_root, s->owner.pid, &s->proc))
 		s->proc = NULL;
 	s->cg_checked_ms = ioasid__now_ms();
 	if (!place(s))
 		return -ENOMEM;
-	return bind_set(s);
+	ret = bind_set(s);
+	if (ret)
+		return ret;
+	/* Cannot fail: room was reserved above. */
+	(void)ioasid__hmap_put(&d->sessions_by_pid, (uint64_t)s->owner.pid,
+			       (uint64_t)(uintptr_t)s);
+	s->in_pid_map = true;
+	return 0;
 }
 
 static struct session *session_new(struct ioasidd *d, int fd)
