@@ -32,6 +32,51 @@
 #include "iommu/platform_internal.h"
 #include "util/alloc.h"
 
+/*
+ * Publication: C11 release stores paired with acquire loads (what
+ * rcu_assign_pointer() and rcu_dereference() promise, spelled so that TSan
+ * sees the ordering). Reclaim still waits for liburcu-bp grace periods.
+ */
+#define publish_ptr(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#define fetch_ptr(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+
+/*
+ * ThreadSanitizer does not see the ordering a liburcu grace period gives
+ * (liburcu is not instrumented): each read-side section ends with a
+ * release on a sync object, and the reclaimer acquires it after
+ * synchronize_rcu(). Without TSan these are plain rcu_read_unlock() and
+ * synchronize_rcu().
+ */
+#if defined(__SANITIZE_THREAD__)
+#define PLATFORM_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define PLATFORM_TSAN 1
+#endif
+#endif
+
+#ifdef PLATFORM_TSAN
+void __tsan_acquire(void *addr);
+void __tsan_release(void *addr);
+static char platform_rcu_tsan_sync;
+#endif
+
+static void dma_read_unlock(void)
+{
+#ifdef PLATFORM_TSAN
+	__tsan_release(&platform_rcu_tsan_sync);
+#endif
+	rcu_read_unlock();
+}
+
+static void dma_readers_wait(void)
+{
+	synchronize_rcu();
+#ifdef PLATFORM_TSAN
+	__tsan_acquire(&platform_rcu_tsan_sync);
+#endif
+}
+
 static struct ioasid_domain *device_default_domain(struct ioasid_device *dev)
 {
 	struct ioasid_group *g = dev->group;
@@ -51,7 +96,7 @@ static int device_attach_rid_locked(struct ioasid_device *dev,
 	ret = ioasid__domain_attach_get(domain);
 	if (ret)
 		return ret;
-	rcu_assign_pointer(dev->rid_domain, domain);
+	publish_ptr(&dev->rid_domain, domain);
 	return 0;
 }
 
@@ -61,7 +106,7 @@ static void device_detach_rid_locked(struct ioasid_device *dev,
 {
 	struct ioasid_domain *old = dev->rid_domain;
 
-	rcu_assign_pointer(dev->rid_domain, fallback);
+	publish_ptr(&dev->rid_domain, fallback);
 	ioasid__domain_attach_put(old);
 }
 
@@ -69,7 +114,7 @@ int ioasid__device_join_locked(struct ioasid_device *dev)
 {
 	if (dev->group->domain)
 		return device_attach_rid_locked(dev, dev->group->domain);
-	rcu_assign_pointer(dev->rid_domain, device_default_domain(dev));
+	publish_ptr(&dev->rid_domain, device_default_domain(dev));
 	return 0;
 }
 
@@ -86,7 +131,7 @@ static void device_detach_pasids_of_locked(struct ioasid_device *dev,
 
 		if (!old || (!all && slot->owner != owner))
 			continue;
-		rcu_assign_pointer(slot->domain, NULL);
+		publish_ptr(&slot->domain, NULL);
 		ioasid__domain_attach_put(old);
 		dev->platform->nr_attached--;
 	}
@@ -97,7 +142,7 @@ void ioasid__device_leave_locked(struct ioasid_device *dev)
 	if (dev->group->domain)
 		device_detach_rid_locked(dev, NULL);
 	else
-		rcu_assign_pointer(dev->rid_domain, NULL);
+		publish_ptr(&dev->rid_domain, NULL);
 	device_detach_pasids_of_locked(dev, NULL, true);
 }
 
@@ -108,7 +153,7 @@ void ioasid__group_sync_default_locked(struct ioasid_group *g)
 	if (g->domain)
 		return;
 	cds_list_for_each_entry(dev, &g->devices, group_node)
-		rcu_assign_pointer(dev->rid_domain, device_default_domain(dev));
+		publish_ptr(&dev->rid_domain, device_default_domain(dev));
 }
 
 static int group_attach_check_locked(struct ioasid_group *g,
@@ -335,7 +380,7 @@ static int pasid_attach_locked(struct ioasid_device *dev,
 		return ret;
 	}
 	*oldp = dev->pasids;
-	rcu_assign_pointer(dev->pasids, t);
+	publish_ptr(&dev->pasids, t);
 	dev->platform->nr_attached++;
 	return 0;
 }
@@ -353,7 +398,7 @@ int ioasid_device_attach_pasid(struct ioasid_device *dev,
 	ret = pasid_attach_locked(dev, owner, pasid, domain, &old);
 	pthread_mutex_unlock(&dev->platform->lock);
 	if (old) {
-		synchronize_rcu(); /* no translation reads old any more */
+		dma_readers_wait(); /* no translation reads old any more */
 		ioasid__free(old);
 	}
 	return ret;
@@ -381,7 +426,7 @@ int ioasid_device_detach_pasid(struct ioasid_device *dev,
 	if (slot->owner != owner)
 		goto unlock;
 	domain = slot->domain;
-	rcu_assign_pointer(slot->domain, NULL);
+	publish_ptr(&slot->domain, NULL);
 	ioasid__domain_attach_put(domain);
 	p->nr_attached--;
 	ret = 0;
@@ -401,9 +446,9 @@ static struct ioasid_domain *device_route(struct ioasid_device *dev,
 	struct pasid_slot *slot;
 
 	if (!pasid)
-		return rcu_dereference(dev->rid_domain);
-	slot = pasid_table_find(rcu_dereference(dev->pasids), pasid);
-	return slot ? rcu_dereference(slot->domain) : NULL;
+		return fetch_ptr(&dev->rid_domain);
+	slot = pasid_table_find(fetch_ptr(&dev->pasids), pasid);
+	return slot ? fetch_ptr(&slot->domain) : NULL;
 }
 
 struct ioasid_domain *ioasid_device_domain(struct ioasid_device *dev,
@@ -414,7 +459,7 @@ struct ioasid_domain *ioasid_device_domain(struct ioasid_device *dev,
 	pthread_mutex_lock(&dev->platform->lock);
 	rcu_read_lock();
 	domain = device_route(dev, pasid);
-	rcu_read_unlock();
+	dma_read_unlock();
 	pthread_mutex_unlock(&dev->platform->lock);
 	return domain;
 }
@@ -451,6 +496,6 @@ int ioasid_device_translate(struct ioasid_device *dev, ioasid_t pasid,
 					     iova, access, physp);
 	else
 		ret = device_dma_blocked(dev, pasid, iova, access);
-	rcu_read_unlock();
+	dma_read_unlock();
 	return ret;
 }
