@@ -298,6 +298,55 @@ static void test_session_connect_churn(void **state)
 	close(fd);
 }
 
+/* Opens a handle and reports the first answer; holds it until told. */
+static int child_holds_handle(void *arg)
+{
+	struct foreign_args *a = arg;
+	struct ioasid_req_empty empty = { sizeof(empty), 0 };
+	struct ioasid_rep_get_info info;
+	int fd = raw_try_connect(daemon_.sock);
+	int ret;
+
+	if (fd < 0)
+		return 1;
+	ret = raw_try(fd, IOASID_OP_GET_INFO, &empty, sizeof(empty), &info,
+		      sizeof(info));
+	sync_put(a->sync, (uint32_t)-ret);
+	sync_get(a->sync);
+	return 0;
+}
+
+/* Each set's quota comes out of the capacity: handles are bounded by it. */
+static void test_session_capacity_bounds_handles(void **state)
+{
+	struct foreign_args a[2];
+	struct ioasid_rep_get_info info;
+	struct rawd saved = daemon_;
+	int sv[2][2], fd;
+	pid_t pid[2];
+
+	rawd_start(&daemon_, "capacity = 9\nquota = 4\n", false);
+	fd = raw_connect(daemon_.sock);
+	assert_int_equal(raw_info(fd, &info), 0);
+	assert_int_equal(info.available, 4);
+	for (int i = 0; i < 2; i++) {
+		sync_pair(sv[i]);
+		a[i].sync = sv[i][1];
+		pid[i] = child_spawn(child_holds_handle, &a[i]);
+		assert_int_equal(sync_get(sv[i][0]), i == 0 ? 0 : ENOSPC);
+	}
+	for (int i = 0; i < 2; i++) {
+		sync_put(sv[i][0], 1);
+		assert_int_equal(child_wait(pid[i]), 0);
+		close(sv[i][0]);
+		close(sv[i][1]);
+	}
+	close(fd);
+	assert_int_equal(rawd_stop(&daemon_), 0);
+	rawd_cleanup(&daemon_);
+	daemon_ = saved;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +356,7 @@ int main(void)
 		cmocka_unit_test(test_session_death_releases),
 		cmocka_unit_test(test_session_disconnect_mid_request),
 		cmocka_unit_test(test_session_connect_churn),
+		cmocka_unit_test(test_session_capacity_bounds_handles),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
