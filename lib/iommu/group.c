@@ -286,7 +286,9 @@ int ioasid_group_add_device(struct ioasid_group *g, struct ioasid_device *dev)
 		return -EINVAL;
 	pthread_mutex_lock(&p->lock);
 	ret = -EBUSY;
-	if (dev->group)
+	/* A device in a group already, or one bound to a native driver
+	 * joining an owned group (isolation would be broken). */
+	if (dev->group || (g->owner && dev->driver_kind != IOASID_DRIVER_NONE))
 		goto unlock;
 	ret = -EINVAL;
 	if (g->domain && ioasid_domain_iommu(g->domain) != dev->iommu)

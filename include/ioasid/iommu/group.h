@@ -243,7 +243,8 @@ void *ioasid_group_iommu_data(struct ioasid_group *g);
  * owner and the owner's device_added callback runs. Notifies ADD_DEVICE
  * (then BIND_DRIVER and BOUND_DRIVER if owned). The device holds a group
  * reference while it is in the group.
- * Errors: -EBUSY dev already in a group (this one or another); -EINVAL dev
+ * Errors: -EBUSY dev already in a group (this one or another), or the
+ * group is owned and dev is bound to a native driver; -EINVAL dev
  * of another platform, or the group's attached domain cannot take it (its
  * IOMMU differs); -ENOMEM; an error from the domain attach.
  */

@@ -197,6 +197,16 @@ static void test_owner_hot_add_into_owned_group(void **state)
 	ioasid_device_query(hot, &info);
 	assert_int_equal(info.driver_kind, IOASID_DRIVER_OWNER);
 	assert_int_equal(ioasid_device_bind_driver(hot, "nvme"), -EBUSY);
+	/* A device that arrives with a native driver is kept out. */
+	struct ioasid_device *bound = plat_device(f, "0000:03:00.3", NULL, 0);
+	struct ioasid_group *tmp;
+
+	assert_int_equal(ioasid_device_bind_driver(bound, "nvme"), 0);
+	event_log_clear(&o.log);
+	assert_int_equal(ioasid_group_add_device(o.g, bound), -EBUSY);
+	assert_string_equal(o.log.text, "");
+	assert_int_equal(ioasid_device_group(bound, &tmp), -ENOENT);
+	ioasid_device_free(bound);
 	/* Hot-unplug from the owned group: the owner is told, the device
 	 * unbound, then the group says it is gone. */
 	event_log_clear(&o.log);
