@@ -206,17 +206,19 @@ int ioasid_domain_map(struct ioasid_domain *dom, uint64_t iova, uint64_t phys,
 	if (ret)
 		return ret;
 	pthread_mutex_lock(&dom->lock);
-	if (!ioasid__pgtable_range_empty(&dom->pt, iova, last)) {
-		ret = -EEXIST;
-		goto out_unlock;
-	}
 	/* The IOTLB caches no faults, so filling a hole needs no invalidation. */
-	ret = ioasid__pgtable_map(&dom->pt, iova, last, phys, prot, &rc);
+	ret = length == IOASID_PAGE_SIZE_4K ?
+		      ioasid__pgtable_map_page(&dom->pt, iova, phys, prot) : -EAGAIN;
+	if (ret == -EAGAIN) {
+		if (!ioasid__pgtable_range_empty(&dom->pt, iova, last))
+			ret = -EEXIST;
+		else
+			ret = ioasid__pgtable_map(&dom->pt, iova, last, phys, prot, &rc);
+	}
 	if (!ret) {
 		dom->mapped_bytes += length;
 		dom->nr_areas++;
 	}
-out_unlock:
 	pthread_mutex_unlock(&dom->lock);
 	reclaim_defer(dom->iommu, &rc);
 	return ret;
@@ -302,6 +304,12 @@ static int unmap_locked(struct ioasid_domain *dom, uint64_t iova, uint64_t last,
 	uint64_t areas = 0;
 	int ret;
 
+	if (!(iova & PAGE_MASK_4K) && last - iova == PAGE_MASK_4K &&
+	    ioasid__pgtable_unmap_page(&dom->pt, iova)) {
+		*bytes = IOASID_PAGE_SIZE_4K;
+		areas = 1;
+		goto out_invalidate;
+	}
 	if (rules != UNMAP_SPLIT && range_cuts_area(dom, iova, last))
 		return rules == UNMAP_IOAS ? -ENOENT : -EINVAL;
 	if (ioasid__pgtable_range_empty(&dom->pt, iova, last))
@@ -312,6 +320,7 @@ static int unmap_locked(struct ioasid_domain *dom, uint64_t iova, uint64_t last,
 			return ret;
 	}
 	*bytes = ioasid__pgtable_unmap(&dom->pt, iova, last, rc, &areas);
+out_invalidate:
 	dom->mapped_bytes -= *bytes;
 	dom->nr_areas -= areas;
 	ioasid__iotlb_inv_range(&dom->iommu->iotlb,

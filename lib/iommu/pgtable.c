@@ -423,6 +423,68 @@ int ioasid__pgtable_map(struct ioasid__pgtable *pt, uint64_t iova, uint64_t last
 }
 
 /* ------------------------------------------------------------------------
+ * Single pages
+ *
+ * Mapping or unmapping one 4 KiB page is the common case and needs one
+ * walk instead of three when every table on the way exists: the level-1
+ * slot is changed directly and its table's count in the parent entry
+ * adjusted. Whenever that is not enough (a table is missing, one would
+ * become empty, the area is longer than the page) the general path runs.
+ */
+
+/* The level-1 slot of iova and the parent entry of its table, or NULL. */
+static uint64_t *l1_slot(const struct ioasid__pgtable *pt, uint64_t iova,
+			 uint64_t **parentp)
+{
+	uint64_t *t = pt->root, *parent = NULL;
+	unsigned int level;
+
+	for (level = pt->levels; level > 1; level--) {
+		uint64_t *slot = &t[pt_index(iova, level)];
+		uint64_t e = *slot;
+
+		if (!pte_present(e) || !pte_is_table(e, level))
+			return NULL;
+		parent = slot;
+		t = pte_table(e);
+	}
+	*parentp = parent;
+	return &t[pt_index(iova, 1)];
+}
+
+int ioasid__pgtable_map_page(struct ioasid__pgtable *pt, uint64_t iova, uint64_t phys,
+			     uint64_t prot)
+{
+	uint64_t *parent, *slot = l1_slot(pt, iova, &parent);
+
+	if (!slot)
+		return -EAGAIN;
+	if (pte_present(*slot))
+		return -EEXIST;
+	pte_store(slot, phys | prot | IOASID__PTE_START);
+	pte_store(parent, pte_with_count(*parent, pte_count(*parent) + 1));
+	return 0;
+}
+
+bool ioasid__pgtable_unmap_page(struct ioasid__pgtable *pt, uint64_t iova)
+{
+	uint64_t *parent, *slot = l1_slot(pt, iova, &parent);
+	uint64_t e, next;
+
+	if (!slot || pt_index(iova, 1) == IOASID__PT_ENTRIES - 1)
+		return false;
+	e = *slot;
+	next = slot[1];
+	if (!pte_present(e) || !(e & IOASID__PTE_START))
+		return false;
+	if ((pte_present(next) && !(next & IOASID__PTE_START)) || pte_count(*parent) == 1)
+		return false;
+	pte_store(slot, 0);
+	pte_store(parent, pte_with_count(*parent, pte_count(*parent) - 1));
+	return true;
+}
+
+/* ------------------------------------------------------------------------
  * Splitting huge leaves
  */
 

@@ -109,6 +109,23 @@ int ioasid__pgtable_map(struct ioasid__pgtable *pt, uint64_t iova, uint64_t last
 			uint64_t phys, uint64_t prot, struct ioasid__pt_reclaim *rc);
 
 /*
+ * Map the one 4 KiB page at iova as an area of its own, if every table it
+ * needs exists. Returns 0, -EEXIST (the page is mapped), or -EAGAIN (a
+ * table is missing or a huge leaf covers the page: use
+ * ioasid__pgtable_range_empty() and ioasid__pgtable_map()). Nothing
+ * changes unless it returns 0.
+ */
+int ioasid__pgtable_map_page(struct ioasid__pgtable *pt, uint64_t iova, uint64_t phys,
+			     uint64_t prot);
+
+/*
+ * Unmap the 4 KiB page at iova if it is an area of its own and its table
+ * keeps other entries (so nothing is unlinked). Returns true if it did;
+ * false changes nothing and leaves the case to the general path.
+ */
+bool ioasid__pgtable_unmap_page(struct ioasid__pgtable *pt, uint64_t iova);
+
+/*
  * Clear every leaf inside [iova, last] (no leaf may cross either end) and
  * unlink the tables that become empty onto rc. Returns the bytes unmapped;
  * *areas (if not NULL) is increased by the START leaves cleared.

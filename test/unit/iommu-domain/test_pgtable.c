@@ -203,6 +203,40 @@ static void test_pgtable_frees_empty_tables(void **state)
 	assert_int_equal(tables(d), 1);
 }
 
+/* One-page maps and unmaps take a one-walk path when they can; check its edges. */
+static void test_pgtable_single_page_paths(void **state)
+{
+	struct fixture *f = *state;
+	struct ioasid_domain *d = f->dom;
+	struct ioasid_domain_info info;
+	uint64_t n, phys;
+
+	/* First page needs tables (general path), the next ones do not. */
+	assert_int_equal(ioasid_domain_map(d, MIB(2), GIB(1), KIB(4), PROT_RW, 0), 0);
+	assert_int_equal(tables(d), 4);
+	assert_int_equal(ioasid_domain_map(d, MIB(2) + KIB(4), GIB(2), KIB(4), PROT_RW, 0), 0);
+	assert_int_equal(ioasid_domain_map(d, MIB(2) + KIB(4), GIB(3), KIB(4), PROT_RW, 0), -EEXIST);
+	assert_int_equal(ioasid_domain_map(d, MIB(4) - KIB(4), GIB(4), KIB(4), PROT_RW, 0), 0);
+	assert_int_equal(ioasid_domain_map(d, MIB(2) + KIB(8), GIB(5), KIB(8), PROT_RW, 0), 0);
+	assert_int_equal(tables(d), 4);
+	assert_phys(d, MIB(2) + KIB(4) + 3, GIB(2) + 3);
+	/* A page of a two-page area is not an area: the general path says ENOENT. */
+	assert_int_equal(ioasid_domain_unmap(d, MIB(2) + KIB(8), KIB(4), 0, &n), -ENOENT);
+	/* A lone page before a START page; the last slot of a table. */
+	assert_int_equal(ioasid_domain_unmap(d, MIB(2) + KIB(4), KIB(4), 0, &n), 0);
+	assert_int_equal(n, KIB(4));
+	assert_int_equal(ioasid_domain_iova_to_phys(d, MIB(2) + KIB(4), &phys), -ENOENT);
+	assert_int_equal(ioasid_domain_unmap(d, MIB(4) - KIB(4), KIB(4), 0, &n), 0);
+	assert_int_equal(ioasid_domain_unmap(d, MIB(2) + KIB(8), KIB(8), 0, &n), 0);
+	ioasid_domain_query(d, &info);
+	assert_int_equal(info.nr_areas, 1);
+	assert_int_equal(info.mapped_bytes, KIB(4));
+	assert_int_equal(tables(d), 4);
+	/* The last page of a table goes with its table (general path). */
+	assert_int_equal(ioasid_domain_unmap(d, MIB(2), KIB(4), 0, &n), 0);
+	assert_int_equal(tables(d), 1);
+}
+
 /*
  * The benchmark layout: 4 KiB mappings at an 8 KiB stride fill every level-1
  * table with 256 leaves, so page-table memory is 16 bytes per mapping plus
@@ -239,6 +273,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pgtable_split_at_both_ends_of_one_leaf,
 						setup48, teardown),
 		cmocka_unit_test_setup_teardown(test_pgtable_frees_empty_tables, setup48, teardown),
+		cmocka_unit_test_setup_teardown(test_pgtable_single_page_paths, setup48, teardown),
 		cmocka_unit_test_setup_teardown(test_pgtable_memory_at_8k_stride, setup48,
 						teardown),
 	};
