@@ -13,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <urcu-bp.h>
-
 #include "iommu/domain_internal.h"
 #include "iommu/iommu_priv.h"
 #include "util/alloc.h"
