@@ -85,7 +85,26 @@ enum ioasid_op {
 	IOASID_OP_SETS = 0x282,
 	IOASID_OP_LIMIT_GET = 0x283,
 
-	/* 0x300-0x3ff: IOMMU platform operations (groups, containers, IOAS). */
+	/*
+	 * IOMMU platform operations (0x300-0x3ff): the daemon's platform,
+	 * group ownership, VFIO-style containers and their DMA mappings.
+	 * 0x350-0x3ff stay reserved (iommufd-style IOAS operations).
+	 */
+	IOASID_OP_GROUPS = 0x300, /* query: paged group listing */
+	IOASID_OP_DEVICES = 0x301, /* query: paged device listing */
+	IOASID_OP_GROUP_CLAIM = 0x310,
+	IOASID_OP_GROUP_RELEASE = 0x311,
+	IOASID_OP_CONTAINER_CREATE = 0x320,
+	IOASID_OP_CONTAINER_ATTACH_GROUP = 0x321,
+	IOASID_OP_CONTAINER_DETACH_GROUP = 0x322,
+	IOASID_OP_CONTAINER_INFO = 0x323,
+	IOASID_OP_CONTAINER_ATTACH_PASID = 0x324,
+	IOASID_OP_CONTAINER_DETACH_PASID = 0x325,
+	IOASID_OP_MAP_DMA = 0x330,
+	IOASID_OP_UNMAP_DMA = 0x331,
+	IOASID_OP_TRANSLATE = 0x332,
+	IOASID_OP_FAULT_READ = 0x333,
+	IOASID_OP_DESTROY = 0x340,
 };
 
 /* Asynchronous events (reply header with seq 0). */
@@ -291,6 +310,235 @@ struct ioasid_rep_page {
 	uint32_t count; /* entries that follow */
 	uint64_t next;
 	/* followed by count entries of the op's entry struct */
+};
+
+/* ===================================================================
+ * IOMMU platform operations (0x300 range). docs/protocol.md, section
+ * "IOMMU operations", describes the semantics and every errno.
+ *
+ * Objects. A container is an object of the handle that created it,
+ * named by a daemon-wide object ID (never 0, not reused while the daemon
+ * runs). An object ID of another handle is answered -ENOENT, exactly as
+ * one that never existed. Groups and devices are named by the platform's
+ * own IDs (those GROUPS and DEVICES list).
+ *
+ * Ownership. A handle claims a group (GROUP_CLAIM) before attaching it to
+ * one of its containers; the handle is then the group's DMA owner, and
+ * every device of the group is bound to it. Closing a handle destroys its
+ * containers (every mapping unmapped, every group detached) and then
+ * releases its claims.
+ * =================================================================== */
+
+/* enum values shared with ioasid/iommu/group.h and domain.h:
+ * struct ioasid_group_entry.type     enum ioasid_group_type
+ * struct ioasid_device_entry.driver_kind  enum ioasid_driver_kind
+ * struct ioasid_fault_entry.reason   enum ioasid_fault_reason */
+
+#define IOASID_NAME_LEN 64u /* group, device and driver name arrays */
+#define IOASID_PARENT_LEN 128u /* device parent path array */
+#define IOASID_ID_NONE UINT32_MAX /* "no group", "no IOMMU" in entries */
+
+/*
+ * ---- GROUPS: struct ioasid_req_page -> ioasid_rep_page of
+ * ioasid_group_entry, by ascending group id from start ----
+ */
+#define IOASID_GROUP_F_VIABLE (1u << 0) /* the caller could claim it
+					 * without DETACH_DRIVERS now */
+
+struct ioasid_group_entry {
+	uint32_t id;
+	uint32_t type; /* enum ioasid_group_type */
+	uint32_t nr_devices;
+	uint32_t owner_pid; /* the claiming handle's pid; 0 when unowned */
+	uint32_t container_id; /* the container it is attached to, or 0 */
+	uint32_t flags; /* IOASID_GROUP_F_* */
+	char name[IOASID_NAME_LEN]; /* "" when unnamed */
+};
+
+/*
+ * ---- DEVICES: struct ioasid_req_page -> ioasid_rep_page of
+ * ioasid_device_entry, by ascending device id from start ----
+ */
+struct ioasid_device_entry {
+	uint32_t id;
+	uint32_t group_id; /* IOASID_ID_NONE when in no group */
+	uint32_t driver_kind; /* enum ioasid_driver_kind */
+	uint32_t ssid_bits; /* PASID capability; 0: none */
+	uint32_t iommu; /* index of its IOMMU on the platform */
+	uint32_t owner_pid; /* pid of the owning handle, 0 if none */
+	char name[IOASID_NAME_LEN];
+	char parent[IOASID_PARENT_LEN]; /* "" when none */
+	char driver[IOASID_NAME_LEN]; /* native driver or owner name */
+};
+
+/* ---- GROUP_CLAIM, GROUP_RELEASE -> ioasid_rep_empty ---- */
+#define IOASID_GROUP_CLAIM_DETACH_DRIVERS (1u << 0) /* unbind native drivers */
+
+struct ioasid_req_group {
+	uint32_t size;
+	uint32_t flags; /* CLAIM: IOASID_GROUP_CLAIM_*; RELEASE: 0 */
+	uint32_t group_id;
+	uint32_t __rsvd;
+};
+
+/* ---- CONTAINER_CREATE -> ioasid_rep_id (the container's object ID) ---- */
+#define IOASID_CONTAINER_SPAPR_TCE 2u /* VFIO_SPAPR_TCE_IOMMU */
+#define IOASID_CONTAINER_TYPE1V2 3u /* VFIO_TYPE1v2_IOMMU */
+
+struct ioasid_req_container_create {
+	uint32_t size;
+	uint32_t flags; /* must be 0 */
+	uint32_t type; /* IOASID_CONTAINER_TYPE1V2 or _SPAPR_TCE */
+	uint32_t __rsvd;
+};
+
+/* ---- CONTAINER_ATTACH_GROUP, CONTAINER_DETACH_GROUP -> ioasid_rep_empty */
+struct ioasid_req_container_group {
+	uint32_t size;
+	uint32_t flags; /* must be 0 */
+	uint32_t container_id;
+	uint32_t group_id;
+};
+
+/* ---- CONTAINER_INFO, DESTROY: struct ioasid_req_object ---- */
+struct ioasid_req_object {
+	uint32_t size;
+	uint32_t flags; /* must be 0 */
+	uint32_t id; /* object ID */
+	uint32_t __rsvd;
+};
+
+/* CONTAINER_INFO reply: which fields are valid. */
+#define IOASID_CONTAINER_F_PGSIZES (1u << 0)
+#define IOASID_CONTAINER_F_IOVA_RANGES (1u << 1)
+#define IOASID_CONTAINER_F_DMA_AVAIL (1u << 2)
+#define IOASID_CONTAINER_F_DMA32_WINDOW (1u << 3)
+
+#define IOASID_CONTAINER_RANGES_MAX 16u
+
+/* An inclusive IOVA range [start, last]. */
+struct ioasid_range_entry {
+	uint64_t start;
+	uint64_t last;
+};
+
+struct ioasid_rep_container_info {
+	uint32_t size;
+	uint32_t type; /* IOASID_CONTAINER_TYPE1V2 or _SPAPR_TCE */
+	uint32_t flags; /* IOASID_CONTAINER_F_*: valid fields (0: no group) */
+	uint32_t nr_groups;
+	uint64_t pgsizes; /* F_PGSIZES: bitmap of supported page sizes */
+	uint64_t mapped_bytes;
+	uint32_t nr_mappings; /* TYPE1V2: MAP_DMA mappings; SPAPR: TCEs set */
+	uint32_t dma_avail; /* F_DMA_AVAIL: mappings that can still be made */
+	uint32_t dma32_window_start; /* F_DMA32_WINDOW (SPAPR_TCE) */
+	uint32_t dma32_window_size;
+	uint32_t nr_iova_ranges; /* F_IOVA_RANGES: usable ranges in total */
+	uint32_t __rsvd;
+	/* the first min(nr_iova_ranges, IOASID_CONTAINER_RANGES_MAX) */
+	struct ioasid_range_entry iova_ranges[IOASID_CONTAINER_RANGES_MAX];
+};
+
+/* ---- CONTAINER_ATTACH_PASID, CONTAINER_DETACH_PASID -> ioasid_rep_empty
+ * DMA of the device tagged with pasid goes through the container. */
+struct ioasid_req_container_pasid {
+	uint32_t size;
+	uint32_t flags; /* must be 0 */
+	uint32_t container_id;
+	uint32_t device_id;
+	uint32_t pasid;
+	uint32_t __rsvd;
+};
+
+/*
+ * ---- MAP_DMA + one SCM_RIGHTS descriptor (a memfd) -> ioasid_rep_empty
+ * [iova, iova + length) maps [offset, offset + length) of the memfd. The
+ * daemon maps that part of the memfd MAP_SHARED until it is unmapped.
+ */
+#define IOASID_DMA_READ (1u << 0) /* the device may read */
+#define IOASID_DMA_WRITE (1u << 1) /* the device may write */
+
+struct ioasid_req_map_dma {
+	uint32_t size;
+	uint32_t flags; /* IOASID_DMA_READ | IOASID_DMA_WRITE */
+	uint32_t container_id;
+	uint32_t __rsvd;
+	uint64_t iova;
+	uint64_t length;
+	uint64_t offset; /* into the memfd */
+};
+
+/* ---- UNMAP_DMA -> ioasid_rep_unmap_dma ---- */
+#define IOASID_UNMAP_DMA_ALL (1u << 0) /* everything; iova = length = 0 */
+
+struct ioasid_req_unmap_dma {
+	uint32_t size;
+	uint32_t flags; /* IOASID_UNMAP_DMA_* */
+	uint32_t container_id;
+	uint32_t __rsvd;
+	uint64_t iova;
+	uint64_t length;
+};
+
+struct ioasid_rep_unmap_dma {
+	uint32_t size;
+	uint32_t __rsvd;
+	uint64_t unmapped; /* bytes */
+};
+
+/*
+ * ---- TRANSLATE -> ioasid_rep_translate ----
+ * A DMA access through a container (id = container ID, pasid 0) or from a
+ * device (IOASID_TRANSLATE_DEVICE: id = device ID, with pasid). A refused
+ * access is recorded as a fault and answered -EFAULT or -EACCES.
+ */
+#define IOASID_TRANSLATE_DEVICE (1u << 0)
+
+struct ioasid_req_translate {
+	uint32_t size;
+	uint32_t flags; /* IOASID_TRANSLATE_* */
+	uint32_t id; /* container ID, or device ID with _DEVICE */
+	uint32_t pasid; /* 0: untagged DMA */
+	uint64_t iova;
+	uint32_t access; /* IOASID_DMA_READ and/or IOASID_DMA_WRITE */
+	uint32_t __rsvd;
+};
+
+struct ioasid_rep_translate {
+	uint32_t size;
+	uint32_t prot; /* the mapping's IOASID_DMA_* */
+	uint64_t offset; /* where iova lands in the mapping's memfd */
+	uint64_t map_iova; /* the mapping holding iova */
+	uint64_t map_length;
+	uint32_t container_id; /* the container that translated */
+	uint32_t __rsvd;
+};
+
+/*
+ * ---- FAULT_READ -> ioasid_rep_faults + count ioasid_fault_entry ----
+ * Moves up to max_entries (0: as many as fit) of the oldest faults
+ * recorded in the container's address spaces to the reply.
+ */
+struct ioasid_req_fault_read {
+	uint32_t size;
+	uint32_t flags; /* must be 0 */
+	uint32_t container_id;
+	uint32_t max_entries;
+};
+
+struct ioasid_fault_entry {
+	uint32_t device_id; /* 0: a TRANSLATE through the container itself */
+	uint32_t pasid;
+	uint64_t addr; /* the IOVA */
+	uint32_t access; /* IOASID_DMA_* */
+	uint32_t reason; /* enum ioasid_fault_reason */
+};
+
+struct ioasid_rep_faults {
+	uint32_t size;
+	uint32_t count; /* entries that follow */
+	uint64_t lost; /* faults dropped (ring full) since the last read */
+	/* followed by count struct ioasid_fault_entry */
 };
 
 #ifdef __cplusplus
