@@ -29,6 +29,7 @@ static const struct command commands[] = {
 	{ "sets", ioasidctl_sets },
 	{ "limit", ioasidctl_limit },
 	{ "shell", ioasidctl_shell },
+	{ "host-groups", ioasidctl_host_groups },
 };
 
 static void usage(FILE *f)
@@ -42,6 +43,9 @@ static void usage(FILE *f)
 	      "  limit show [CGROUP]     a resource-controller group (default /)\n"
 	      "  limit set CGROUP N|max  set a group's max (admin)\n"
 	      "  shell                   one handle driven by commands on stdin\n"
+	      "  host-groups [--sysfs-root DIR]\n"
+	      "                          this machine's IOMMU groups (no daemon;\n"
+	      "                          DIR/kernel/iommu_groups, DIR default /sys)\n"
 	      "\n"
 	      "Options:\n"
 	      "  -s, --socket SOCKET     the daemon's socket (default\n"
