@@ -60,6 +60,7 @@ static void container_remove_group(struct ioasid_container *c, unsigned int i)
 	struct container_group *cg = &c->groups[i];
 	struct ioasid_group *g = cg->group;
 
+	ioasid__container_drop_pasids(c, g);
 	if (c->ops)
 		c->ops->detach_group(c, cg);
 	ioasid_group_release(g, c->owner);
@@ -80,6 +81,7 @@ void ioasid_container_free(struct ioasid_container *c)
 	while (c->nr_groups)
 		container_remove_group(c, c->nr_groups - 1);
 	pthread_mutex_unlock(&c->lock);
+	ioasid__free(c->pasids);
 	ioasid__free(c->groups);
 	pthread_mutex_destroy(&c->lock);
 	ioasid__free(c);

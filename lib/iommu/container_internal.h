@@ -37,6 +37,13 @@ struct dma_mapping {
 	uint32_t prot; /* IOASID_PROT_* */
 };
 
+/* A PASID the container attached (by device ID: a device may be freed
+ * behind the container's back, and IDs are never reused). */
+struct container_pasid {
+	uint32_t devid;
+	ioasid_t pasid;
+};
+
 struct ioasid_container;
 
 struct container_ops {
@@ -75,6 +82,9 @@ struct ioasid_container {
 	struct ioasid_iova_range *ranges;
 	unsigned int nr_ranges;
 
+	struct container_pasid *pasids;
+	unsigned int nr_pasids;
+
 	/* TYPE1v2 mappings, sorted by iova, disjoint. */
 	struct dma_mapping *maps;
 	unsigned int nr_maps;
@@ -92,6 +102,10 @@ int ioasid__container_group_iommu(struct ioasid_group *g,
 int ioasid__container_domain_ranges(struct ioasid_domain *domain,
 				    struct ioasid_iova_range **rangesp,
 				    unsigned int *nrp);
+/* container_dma.c: detach the container's PASIDs of g's devices (and
+ * forget records of devices gone or in no group). */
+void ioasid__container_drop_pasids(struct ioasid_container *c,
+				   struct ioasid_group *g);
 /* Is [iova, last] inside one of the ranges? */
 bool ioasid__ranges_contain(const struct ioasid_iova_range *r, unsigned int nr,
 			    uint64_t iova, uint64_t last);

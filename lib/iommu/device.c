@@ -255,6 +255,7 @@ void ioasid_device_query(struct ioasid_device *dev,
 	if (dev->parent)
 		snprintf(info->parent, sizeof(info->parent), "%s", dev->parent);
 	info->ssid_bits = dev->ssid_bits;
+	info->iommu_index = dev->iommu_index;
 	info->group_id = dev->group ? (int)dev->group->id : -1;
 	if (dev->group)
 		snprintf(info->link_name, sizeof(info->link_name), "%s",

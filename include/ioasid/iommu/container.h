@@ -222,6 +222,52 @@ int ioasid_container_unmap_dma(struct ioasid_container *c,
 			       const struct ioasid_dma_unmap *unmap,
 			       uint64_t *unmapped);
 
+/*
+ * ioasid_container_attach_pasid - DMA from dev tagged with pasid goes
+ * through the container's address space (TYPE1v2; the domain of dev's
+ * IOMMU). dev's group must be attached to this container. The attachment
+ * is the container's: it goes when dev's group leaves the container or the
+ * container is freed, and with dev if dev leaves its group first.
+ * Errors: -EINVAL no model set, SPAPR_TCE (no PASIDs on a TCE table),
+ * pasid 0 or beyond dev's or its IOMMU's PASID width; -ENOENT dev's group
+ * is not attached to this container; -EBUSY the PASID has a domain
+ * attached already; -ENOMEM.
+ */
+int ioasid_container_attach_pasid(struct ioasid_container *c,
+				  struct ioasid_device *dev, ioasid_t pasid);
+
+/*
+ * ioasid_container_detach_pasid - undo ioasid_container_attach_pasid().
+ * Errors: -ENOENT the container has no such attachment.
+ */
+int ioasid_container_detach_pasid(struct ioasid_container *c,
+				  struct ioasid_device *dev, ioasid_t pasid);
+
+/* The device ID faults of ioasid_container_translate() carry. */
+#define IOASID_CONTAINER_DEVID 0u
+
+/*
+ * ioasid_container_translate - one DMA access through the container's
+ * address space as no particular device would make it (untagged, device ID
+ * IOASID_CONTAINER_DEVID): *physp receives the vaddr iova maps to. A
+ * refused access is recorded as a fault in the container's domain.
+ * Errors: -EINVAL no model set, access 0 or unknown bits; -EFAULT nothing
+ * mapped at iova; -EACCES mapped without the permission.
+ */
+int ioasid_container_translate(struct ioasid_container *c, uint64_t iova,
+			       uint32_t access, uint64_t *physp);
+
+/*
+ * ioasid_container_fault_read - move up to max of the oldest faults of the
+ * container's domains (the devices of its groups, and translations through
+ * it) to faults[]; returns how many. *lost (may be NULL) receives the
+ * faults dropped because a ring was full. 0 when no model is set (the
+ * domains, and their faults, went with the last group). Never fails.
+ */
+int ioasid_container_fault_read(struct ioasid_container *c,
+				struct ioasid_fault *faults, uint32_t max,
+				uint64_t *lost);
+
 #ifdef __cplusplus
 }
 #endif

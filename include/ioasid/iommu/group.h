@@ -406,6 +406,7 @@ struct ioasid_device_info {
 	char name[IOASID_NAME_MAX];
 	char parent[IOASID_NAME_MAX * 2]; /* "" when none */
 	unsigned int ssid_bits;
+	unsigned int iommu_index; /* its IOMMU's index on the platform */
 	int group_id; /* -1 when in no group */
 	char link_name[IOASID_LINK_NAME_MAX]; /* "" when in no group */
 	enum ioasid_driver_kind driver_kind;

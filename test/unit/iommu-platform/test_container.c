@@ -374,6 +374,10 @@ static void test_container_type1_second_iommu(void **state)
 	assert_int_equal(ioasid_device_alloc(x->pf.p, &desc, &ds), 0);
 	assert_int_equal(ioasid_group_add_device(gw, dw), 0);
 	assert_int_equal(ioasid_group_add_device(gs, ds), 0);
+	struct ioasid_device_info di;
+
+	ioasid_device_query(ds, &di);
+	assert_int_equal(di.iommu_index, 2);
 
 	type1_ready(x);
 	assert_int_equal(map(x->c, R, 0x10000, 0x700000, K4), 0);
@@ -433,6 +437,93 @@ static void test_container_external_owner(void **state)
 	handle.owner.name = "";
 	assert_int_equal(ioasid_container_alloc(x->pf.p, &handle.owner, &c),
 			 -EINVAL);
+}
+
+/* ------------------------------------------------------------------------
+ * DMA through a container: PASIDs, translations, faults
+ */
+
+static void test_container_pasid_attach(void **state)
+{
+	struct cfix *x = *state;
+	uint64_t phys;
+	int err;
+
+	assert_int_equal(ioasid_container_attach_pasid(x->c, x->d[0], 5), -EINVAL);
+	type1_ready(x);
+	assert_int_equal(map(x->c, R, 0x10000, 0x900000, K4), 0);
+	assert_int_equal(ioasid_container_attach_pasid(x->c, x->d[0], 0), -EINVAL);
+	assert_int_equal(ioasid_container_attach_pasid(x->c, x->d[0], 256), -EINVAL);
+	assert_int_equal(ioasid_container_attach_pasid(x->c, x->d[1], 5), -ENOENT);
+	assert_int_equal(ioasid_container_attach_pasid(x->c, x->d[0], 5), 0);
+	assert_int_equal(ioasid_container_attach_pasid(x->c, x->d[0], 5), -EBUSY);
+	assert_int_equal(ioasid_device_translate(x->d[0], 5, 0x10000,
+						 IOASID_ACCESS_READ, &phys), 0);
+	assert_int_equal(phys, 0x900000);
+	assert_int_equal(ioasid_container_detach_pasid(x->c, x->d[0], 5), 0);
+	assert_int_equal(ioasid_container_detach_pasid(x->c, x->d[0], 5), -ENOENT);
+	assert_int_equal(ioasid_device_translate(x->d[0], 5, 0x10000,
+						 IOASID_ACCESS_READ, &phys), -EFAULT);
+	/* A device leaving its group loses the PASID; the record goes. */
+	assert_int_equal(ioasid_container_attach_pasid(x->c, x->d[0], 6), 0);
+	assert_int_equal(ioasid_group_remove_device(x->d[0]), 0);
+	assert_null(ioasid_device_domain(x->d[0], 6));
+	assert_int_equal(ioasid_container_detach_pasid(x->c, x->d[0], 6), -ENOENT);
+	assert_int_equal(ioasid_group_add_device(x->g[0], x->d[0]), 0);
+	xlate(x->d[0], 0x10000, &err);
+	assert_int_equal(err, 0);
+	/* The group leaving the container takes its PASIDs along. */
+	assert_int_equal(ioasid_container_attach_pasid(x->c, x->d[0], 7), 0);
+	assert_int_equal(ioasid_container_detach_group(x->c, x->g[0]), 0);
+	assert_null(ioasid_device_domain(x->d[0], 7));
+	/* SPAPR has no PASIDs. */
+	assert_int_equal(ioasid_container_attach_group(x->c, x->g[0]), 0);
+	assert_int_equal(ioasid_container_set_iommu(x->c,
+				IOASID_VFIO_SPAPR_TCE_IOMMU), 0);
+	assert_int_equal(ioasid_container_attach_pasid(x->c, x->d[0], 5), -EINVAL);
+	/* A container freed with PASIDs attached detaches them. */
+	assert_int_equal(ioasid_container_detach_group(x->c, x->g[0]), 0);
+	type1_ready(x);
+	assert_int_equal(ioasid_container_attach_pasid(x->c, x->d[0], 9), 0);
+	ioasid_container_free(x->c);
+	x->c = NULL;
+	assert_null(ioasid_device_domain(x->d[0], 9));
+}
+
+static void test_container_translate_and_faults(void **state)
+{
+	struct cfix *x = *state;
+	struct ioasid_fault f[4];
+	uint64_t phys, lost = 9;
+	int err;
+
+	assert_int_equal(ioasid_container_translate(x->c, 0x10000,
+						    IOASID_ACCESS_READ, &phys),
+			 -EINVAL);
+	assert_int_equal(ioasid_container_fault_read(x->c, f, 4, &lost), 0);
+	assert_int_equal(lost, 0);
+	type1_ready(x);
+	assert_int_equal(map(x->c, R, 0x10000, 0x900000, 2 * K4), 0);
+	assert_int_equal(ioasid_container_translate(x->c, 0x11008,
+						    IOASID_ACCESS_READ, &phys), 0);
+	assert_int_equal(phys, 0x901008);
+	assert_int_equal(ioasid_container_translate(x->c, 0x11008,
+						    IOASID_ACCESS_WRITE, &phys),
+			 -EACCES);
+	assert_int_equal(ioasid_container_translate(x->c, 0x20000,
+						    IOASID_ACCESS_READ, &phys),
+			 -EFAULT);
+	assert_int_equal(ioasid_container_translate(x->c, 0x10000, 0, &phys),
+			 -EINVAL);
+	xlate(x->d[0], 0x30000, &err);
+	assert_int_equal(err, -EFAULT);
+	assert_int_equal(ioasid_container_fault_read(x->c, f, 4, &lost), 3);
+	assert_int_equal(lost, 0);
+	assert_int_equal(f[0].devid, IOASID_CONTAINER_DEVID);
+	assert_int_equal(f[0].reason, IOASID_FAULT_PERMISSION);
+	assert_int_equal(f[1].addr, 0x20000);
+	assert_int_equal(f[2].devid, ioasid_device_id(x->d[0]));
+	assert_int_equal(ioasid_container_fault_read(x->c, f, 4, NULL), 0);
 }
 
 /* ------------------------------------------------------------------------
@@ -599,6 +690,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_container_type1_second_iommu,
 						cfix_setup, cfix_teardown),
 		cmocka_unit_test_setup_teardown(test_container_external_owner,
+						cfix_setup, cfix_teardown),
+		cmocka_unit_test_setup_teardown(test_container_pasid_attach,
+						cfix_setup, cfix_teardown),
+		cmocka_unit_test_setup_teardown(test_container_translate_and_faults,
 						cfix_setup, cfix_teardown),
 		cmocka_unit_test_setup_teardown(test_container_spapr_one_group,
 						cfix_setup, cfix_teardown),

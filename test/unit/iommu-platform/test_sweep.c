@@ -198,7 +198,7 @@ struct container_run {
 
 static int container_devices(struct plat_fixture *f, struct container_run *r)
 {
-	struct ioasid_device_desc desc = { 0 };
+	struct ioasid_device_desc desc = { .ssid_bits = 4 };
 	int ret;
 
 	for (int i = 0; i < 2; i++) {
@@ -247,6 +247,10 @@ static int type1_life(struct plat_fixture *f, struct container_run *r)
 	/* A group behind another IOMMU: a new domain and a replay. */
 	if (!ret)
 		ret = ioasid_container_attach_group(r->c, r->g[1]);
+	if (!ret)
+		ret = ioasid_container_attach_pasid(r->c, r->d[0], 3);
+	if (!ret)
+		ret = ioasid_container_attach_pasid(r->c, r->d[1], 3);
 	if (!ret)
 		ret = ioasid_container_get_info(r->c, &info);
 	if (!ret)
