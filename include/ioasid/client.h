@@ -93,6 +93,7 @@
 #include <sys/types.h>
 
 #include <ioasid/core.h>
+#include <ioasid/iommu/group.h> /* enums only: group type, driver kind */
 
 #ifdef __cplusplus
 extern "C" {
@@ -459,6 +460,323 @@ struct ioasid_client_set_entry {
 int ioasid_client_sets(struct ioasid_client *c,
 		       struct ioasid_client_set_entry **entries,
 		       size_t *count);
+
+/* ------------------------------------------------------------------------
+ * IOMMU platform: groups, devices, VFIO-style containers (docs/protocol.md,
+ * "IOMMU operations"; the model is ioasid/iommu.h's)
+ *
+ * The daemon hosts one IOMMU platform. Any handle may list its groups and
+ * devices. A handle claims a group as its DMA owner before attaching it to
+ * one of its containers; containers are objects of the handle that created
+ * them, named by object IDs (never 0) that another handle cannot use (it
+ * gets -ENOENT, as for an ID that never existed). DMA memory is a memfd the
+ * caller passes with each map: the daemon maps that part of it MAP_SHARED,
+ * so DMA through the container reaches the caller's own memory.
+ *
+ * None of this is durable: claims, containers and mappings belong to the
+ * connection. When the handle closes, the daemon destroys its containers
+ * (unmapping everything) and then releases its claims. After a reconnect
+ * (IOASID_CLIENT_EV_RECONNECTED) the handle starts with nothing, and a
+ * restarted daemon hands out object IDs from 1 again. So an IOMMU request
+ * met by a lost connection is never sent again once sent: it fails with
+ * -EPIPE, except the listings (groups, devices), which are. A request that
+ * could not be sent at all goes to the new connection and finds none of
+ * the old objects (-ENOENT).
+ *
+ * enum ioasid_group_type, enum ioasid_driver_kind and enum
+ * ioasid_fault_reason are those of ioasid/iommu/group.h and domain.h
+ * (header-only: nothing of libioasid is linked).
+ */
+
+/* Name arrays of the entries below, NUL included. */
+#define IOASID_CLIENT_NAME_MAX 64u
+#define IOASID_CLIENT_PARENT_MAX 128u
+/* "No group" in a device entry. */
+#define IOASID_CLIENT_ID_NONE UINT32_MAX
+
+#define IOASID_CLIENT_GROUP_VIABLE (1u << 0) /* claimable by the caller now
+					      * without detaching drivers */
+
+struct ioasid_client_group_entry {
+	uint32_t id; /* the platform's group ID (from 0) */
+	enum ioasid_group_type type; /* default domain type */
+	uint32_t nr_devices;
+	uint32_t owner_pid; /* pid of the claiming handle; 0 when unowned */
+	uint32_t container_id; /* the container it is attached to, or 0 */
+	uint32_t flags; /* IOASID_CLIENT_GROUP_* */
+	char name[IOASID_CLIENT_NAME_MAX]; /* "" when unnamed */
+};
+
+struct ioasid_client_device_entry {
+	uint32_t id; /* the platform's device ID (from 1) */
+	uint32_t group_id; /* IOASID_CLIENT_ID_NONE when in no group */
+	enum ioasid_driver_kind driver_kind; /* none, native, or an owner */
+	uint32_t ssid_bits; /* PASID capability: PASIDs below 2^ssid_bits;
+			     * 0: none */
+	uint32_t iommu; /* index of its IOMMU instance on the platform */
+	uint32_t owner_pid; /* pid of the owning handle, 0 if none */
+	char name[IOASID_CLIENT_NAME_MAX];
+	char parent[IOASID_CLIENT_PARENT_MAX]; /* "" when none */
+	char driver[IOASID_CLIENT_NAME_MAX]; /* native driver, or the owner
+					      * ("ioasidd:PID"); "" unbound */
+};
+
+/*
+ * ioasid_client_groups / ioasid_client_devices - every group by ascending
+ * group ID / every device by ascending device ID, fetched page by page as
+ * ioasid_client_list() does (not atomic). *entries is freed with
+ * ioasid_client_array_free() (NULL when *count is 0). Strings are always
+ * NUL-terminated (a longer wire string is cut). Sent again after a
+ * reconnect. Errors: -EINVAL an argument NULL.
+ */
+int ioasid_client_groups(struct ioasid_client *c,
+			 struct ioasid_client_group_entry **entries,
+			 size_t *count);
+int ioasid_client_devices(struct ioasid_client *c,
+			  struct ioasid_client_device_entry **entries,
+			  size_t *count);
+
+#define IOASID_CLIENT_CLAIM_DETACH_DRIVERS (1u << 0) /* unbind native drivers */
+
+/*
+ * ioasid_client_group_claim - become the DMA owner of group_id (VFIO's
+ * viability: every device unbound or bound to this handle); its devices
+ * are bound to the handle and no native driver can bind to them. With
+ * IOASID_CLIENT_CLAIM_DETACH_DRIVERS native drivers are unbound first.
+ * Errors: -ENOENT no such group; -EBUSY claimed already (by any handle,
+ * this one included), or a device is bound to a native driver and
+ * DETACH_DRIVERS was not given; -EOPNOTSUPP unknown flag.
+ */
+int ioasid_client_group_claim(struct ioasid_client *c, uint32_t group_id,
+			      unsigned int flags);
+
+/*
+ * ioasid_client_group_release - end this handle's claim on group_id; its
+ * devices become unbound (a native driver detached by the claim is not
+ * rebound). Errors: -ENOENT no such group or not claimed; -EPERM another
+ * handle claimed it; -EBUSY attached to one of the handle's containers.
+ */
+int ioasid_client_group_release(struct ioasid_client *c, uint32_t group_id);
+
+/* Container IOMMU models (VFIO's numbers). */
+#define IOASID_CLIENT_CONTAINER_SPAPR_TCE 2u /* VFIO_SPAPR_TCE_IOMMU */
+#define IOASID_CLIENT_CONTAINER_TYPE1V2 3u /* VFIO_TYPE1v2_IOMMU */
+
+/*
+ * ioasid_client_container_create - an empty container of IOMMU model type
+ * (VFIO_SET_IOMMU's choice, made at creation; it takes effect when the
+ * first group is attached and is released, with every mapping, when the
+ * last group leaves). *id receives its object ID.
+ * Errors: -EINVAL id NULL; -ENODEV an unknown model (VFIO type1 v1
+ * included); -EDQUOT the handle has the daemon's maximum of containers.
+ */
+int ioasid_client_container_create(struct ioasid_client *c, uint32_t type,
+				   uint32_t *id);
+
+/*
+ * ioasid_client_container_destroy - free a container and every mapping in
+ * it. Errors: -ENOENT unknown or another handle's; -EBUSY a group is
+ * still attached.
+ */
+int ioasid_client_container_destroy(struct ioasid_client *c,
+				    uint32_t container_id);
+
+/*
+ * ioasid_client_container_attach_group - VFIO_GROUP_SET_CONTAINER: every
+ * device of group_id (claimed by this handle) translates through the
+ * container's mappings. Errors: -ENOENT no such container or group; -EPERM
+ * the group is not claimed by this handle; -EEXIST attached to this
+ * container already; -EBUSY attached to another container, or SPAPR_TCE
+ * with a group already; -EINVAL (TYPE1V2) a group with no device, devices
+ * behind different IOMMUs, or existing mappings outside the new IOMMU's
+ * usable ranges, (SPAPR_TCE) the 32-bit window unusable on its IOMMU.
+ */
+int ioasid_client_container_attach_group(struct ioasid_client *c,
+					 uint32_t container_id,
+					 uint32_t group_id);
+
+/*
+ * ioasid_client_container_detach_group - VFIO_GROUP_UNSET_CONTAINER (the
+ * claim stays). The last group to leave releases the model: every mapping
+ * goes. Errors: -ENOENT no such container or group, or not attached to
+ * it; -EBUSY a device of the group has a PASID attached through it.
+ */
+int ioasid_client_container_detach_group(struct ioasid_client *c,
+					 uint32_t container_id,
+					 uint32_t group_id);
+
+/*
+ * ioasid_client_container_attach_pasid / _detach_pasid - DMA of device_id
+ * tagged with pasid goes (or no longer goes) through the container. The
+ * device's group must be attached to the container. Errors: -ENOENT no
+ * such container or device, (detach) nothing attached for pasid; -EPERM
+ * the device's group is not claimed by this handle (or it has none);
+ * -EINVAL (attach) the group is not attached to the container, pasid 0
+ * or beyond the device's or IOMMU's PASID width; -EBUSY (attach) that
+ * PASID has an address space already.
+ */
+int ioasid_client_container_attach_pasid(struct ioasid_client *c,
+					 uint32_t container_id,
+					 uint32_t device_id, uint32_t pasid);
+int ioasid_client_container_detach_pasid(struct ioasid_client *c,
+					 uint32_t container_id,
+					 uint32_t device_id, uint32_t pasid);
+
+/* Which fields of struct ioasid_client_container_info are valid. */
+#define IOASID_CLIENT_CONTAINER_PGSIZES (1u << 0)
+#define IOASID_CLIENT_CONTAINER_IOVA_RANGES (1u << 1)
+#define IOASID_CLIENT_CONTAINER_DMA_AVAIL (1u << 2)
+#define IOASID_CLIENT_CONTAINER_DMA32_WINDOW (1u << 3)
+
+#define IOASID_CLIENT_IOVA_RANGES_MAX 16u
+
+struct ioasid_client_iova_range {
+	uint64_t start;
+	uint64_t last; /* inclusive */
+};
+
+struct ioasid_client_container_info {
+	uint32_t type; /* IOASID_CLIENT_CONTAINER_* */
+	uint32_t flags; /* IOASID_CLIENT_CONTAINER_*: valid fields below;
+			 * 0 while the container has no group */
+	uint32_t nr_groups;
+	uint32_t nr_mappings; /* TYPE1V2: mappings; SPAPR_TCE: TCEs set */
+	uint64_t mapped_bytes;
+	uint64_t pgsizes; /* PGSIZES: bitmap of page sizes; the smallest is
+			   * the alignment of map and unmap */
+	uint32_t dma_avail; /* DMA_AVAIL: mappings that can still be made */
+	uint32_t dma32_window_start; /* DMA32_WINDOW (SPAPR_TCE) */
+	uint32_t dma32_window_size;
+	/* IOVA_RANGES: usable IOVA ranges in total; the first
+	 * min(nr_iova_ranges, IOASID_CLIENT_IOVA_RANGES_MAX) are filled in. */
+	uint32_t nr_iova_ranges;
+	struct ioasid_client_iova_range iova_ranges[IOASID_CLIENT_IOVA_RANGES_MAX];
+};
+
+/*
+ * ioasid_client_container_info - VFIO_IOMMU_GET_INFO of a container.
+ * Errors: -EINVAL info NULL; -ENOENT unknown or another handle's.
+ */
+int ioasid_client_container_info(struct ioasid_client *c,
+				 uint32_t container_id,
+				 struct ioasid_client_container_info *info);
+
+/* DMA permissions, the device's view (map flags, translate access). */
+#define IOASID_CLIENT_DMA_READ (1u << 0) /* the device may read */
+#define IOASID_CLIENT_DMA_WRITE (1u << 1) /* the device may write */
+
+/*
+ * ioasid_client_map_dma - VFIO_IOMMU_MAP_DMA: map [iova, iova + length) of
+ * the container to [offset, offset + length) of memfd (any regular file
+ * the daemon can map; the library sends a copy, memfd stays the caller's).
+ * The daemon maps that part MAP_SHARED (writable with DMA_WRITE, so the
+ * descriptor must be open read-write for it) until it is unmapped.
+ * flags: IOASID_CLIENT_DMA_READ and/or _WRITE.
+ * Errors, in this order: -EBADF memfd negative or not open; -EOPNOTSUPP
+ * unknown flag; -ENOENT no such container; -EINVAL no group attached,
+ * neither READ nor WRITE, length 0; -EOVERFLOW iova + length or
+ * offset + length wraps; -EINVAL iova, length or offset not aligned to the
+ * smallest page size; -EBADF not a regular file; -EINVAL the file is
+ * shorter than offset + length; -EACCES, -ENODEV, -ENOMEM the daemon could
+ * not map it; -EINVAL outside the usable IOVA ranges (or the SPAPR
+ * window); -EEXIST overlaps a mapping (SPAPR: a TCE of the range is set);
+ * -ENOSPC (TYPE1V2) the mapping limit is reached.
+ */
+int ioasid_client_map_dma(struct ioasid_client *c, uint32_t container_id,
+			  uint64_t iova, uint64_t length, int memfd,
+			  uint64_t offset, uint32_t flags);
+
+/* No fill: the new memory reads as zeros. */
+#define IOASID_CLIENT_FILL_NONE (-1)
+
+/*
+ * ioasid_client_map_dma_alloc - create a memfd of length bytes (filled
+ * with the byte fill, or zeros with IOASID_CLIENT_FILL_NONE), map it at
+ * iova with ioasid_client_map_dma(), and give it to the caller in *memfd
+ * (close-on-exec; mmap it to see what DMA reads and writes). On failure no
+ * memfd is left. Errors: those of ioasid_client_map_dma(); -EINVAL memfd
+ * NULL, length 0 or fill outside -1..255; -errno of memfd_create(2) or
+ * ftruncate(2) (-ENOMEM, -EFBIG, ...).
+ */
+int ioasid_client_map_dma_alloc(struct ioasid_client *c, uint32_t container_id,
+				uint64_t iova, uint64_t length, uint32_t flags,
+				int fill, int *memfd);
+
+#define IOASID_CLIENT_UNMAP_ALL (1u << 0) /* everything; iova = length = 0 */
+
+/*
+ * ioasid_client_unmap_dma - VFIO_IOMMU_UNMAP_DMA of [iova, iova + length),
+ * or of everything with IOASID_CLIENT_UNMAP_ALL (iova and length 0).
+ * *unmapped (may be NULL) receives the bytes unmapped, 0 on failure.
+ * TYPE1V2: every mapping inside the range goes, a range holding nothing
+ * succeeds with 0, a range that would split a mapping fails. SPAPR_TCE:
+ * the TCEs of the range are cleared page by page; no flag is accepted.
+ * Errors: -ENOENT no such container; -EINVAL no group attached, ALL with
+ * iova or length non-zero, length 0, unaligned, (TYPE1V2) the range would
+ * split a mapping, (SPAPR_TCE) outside the window; -EOVERFLOW the range
+ * wraps; -EOPNOTSUPP unknown flag, or any flag on SPAPR_TCE.
+ */
+int ioasid_client_unmap_dma(struct ioasid_client *c, uint32_t container_id,
+			    uint64_t iova, uint64_t length, unsigned int flags,
+			    uint64_t *unmapped);
+
+/* A translated DMA access. */
+struct ioasid_client_translation {
+	uint64_t offset; /* where iova lands in the mapping's memfd */
+	uint64_t map_iova; /* the mapping holding iova */
+	uint64_t map_length;
+	uint32_t prot; /* the mapping's IOASID_CLIENT_DMA_* */
+	uint32_t container_id; /* the container that translated */
+};
+
+/*
+ * ioasid_client_translate - one DMA access (access: IOASID_CLIENT_DMA_READ
+ * and/or _WRITE) at iova through the container, as untagged DMA of "device
+ * 0". A refused access is recorded as a fault of the container
+ * (ioasid_client_fault_read()). Errors: -EINVAL t NULL, access 0 or with
+ * unknown bits; -ENOENT no such container; -EFAULT nothing mapped at iova,
+ * iova outside the aperture or reserved, or no group attached; -EACCES
+ * mapped without the permission access needs.
+ */
+int ioasid_client_translate(struct ioasid_client *c, uint32_t container_id,
+			    uint64_t iova, uint32_t access,
+			    struct ioasid_client_translation *t);
+
+/*
+ * ioasid_client_translate_device - one DMA access of device_id (its group
+ * claimed by this handle) tagged with pasid (0: untagged DMA, through its
+ * group's container; else through the container the PASID is attached
+ * to). Errors: as ioasid_client_translate(), and -ENOENT no such device;
+ * -EPERM its group is not claimed by this handle (or it has none); -EINVAL
+ * pasid beyond the device's PASID capability (no fault recorded); -EFAULT
+ * nothing attached for that PASID (DMA blocked; the fault goes to the
+ * platform's log, which no handle reads).
+ */
+int ioasid_client_translate_device(struct ioasid_client *c, uint32_t device_id,
+				   uint32_t pasid, uint64_t iova,
+				   uint32_t access,
+				   struct ioasid_client_translation *t);
+
+/* One refused DMA access. */
+struct ioasid_client_fault {
+	uint32_t device_id; /* 0: ioasid_client_translate() itself */
+	uint32_t pasid;
+	uint64_t addr; /* the IOVA */
+	uint32_t access; /* IOASID_CLIENT_DMA_* */
+	enum ioasid_fault_reason reason;
+};
+
+/*
+ * ioasid_client_fault_read - move up to max of the container's oldest
+ * faults into faults[] (removing them in the daemon) and return how many
+ * were moved (0: none pending). One request: at most what one message
+ * holds (over 2000) come per call. *lost (may be NULL) receives the faults
+ * dropped since the previous read because the daemon's ring was full.
+ * Errors: -EINVAL faults NULL or max 0; -ENOENT no such container.
+ */
+int ioasid_client_fault_read(struct ioasid_client *c, uint32_t container_id,
+			     struct ioasid_client_fault *faults, uint32_t max,
+			     uint64_t *lost);
 
 /* ioasid_client_array_free - free an array returned by this library.
  * Accepts NULL. */

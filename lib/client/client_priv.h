@@ -152,8 +152,10 @@ int ioasid__client_reclaim(struct ioasid_client *c, struct ioasid__call *call,
 
 /*
  * ioasid__client_pages - every page of the paged query op (LIST, SETS,
- * RECLAIM) decoded into one array of struct ioasid_client_id_entry (or
- * ioasid_client_set_entry for SETS), ioasid__free()d by the caller (NULL
+ * RECLAIM, GROUPS, DEVICES) decoded into one array of struct
+ * ioasid_client_id_entry (or ioasid_client_set_entry for SETS,
+ * ioasid_client_group_entry for GROUPS, ioasid_client_device_entry for
+ * DEVICES), ioasid__free()d by the caller (NULL
  * when *count is 0). With reconnect, pages go through
  * ioasid__client_call() (sent again after a reconnect), else through
  * ioasid__client_exchange(). Request lock held.

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Paged queries: LIST, SETS and RECLAIM return struct ioasid_rep_page and
- * entries; the pager asks page after page (start = the previous page's
- * next) until next is 0, decoding the entries into one growing array.
+ * Paged queries: LIST, SETS, RECLAIM, GROUPS and DEVICES return struct
+ * ioasid_rep_page and entries; the pager asks page after page (start = the
+ * previous page's next) until next is 0, decoding the entries into one
+ * growing array.
  *
  * A daemon whose next does not move forward would keep the pager asking
  * forever; that is a protocol error. The walk is not atomic in the daemon:
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "client/client_priv.h"
+#include "client/codec_iommu.h"
 #include "util/alloc.h"
 
 struct pager {
@@ -32,6 +34,16 @@ static void decode_set(const unsigned char *raw, void *entry)
 	ioasid__codec_set_entry(raw, entry);
 }
 
+static void decode_group(const unsigned char *raw, void *entry)
+{
+	ioasid__codec_group_entry(raw, entry);
+}
+
+static void decode_device(const unsigned char *raw, void *entry)
+{
+	ioasid__codec_device_entry(raw, entry);
+}
+
 static void pager_init(struct pager *p, uint32_t op)
 {
 	memset(p, 0, sizeof(*p));
@@ -39,6 +51,14 @@ static void pager_init(struct pager *p, uint32_t op)
 		p->wire_size = ioasid__codec_set_entry_size();
 		p->entry_size = sizeof(struct ioasid_client_set_entry);
 		p->decode = decode_set;
+	} else if (op == IOASID_OP_GROUPS) {
+		p->wire_size = ioasid__codec_group_entry_size();
+		p->entry_size = sizeof(struct ioasid_client_group_entry);
+		p->decode = decode_group;
+	} else if (op == IOASID_OP_DEVICES) {
+		p->wire_size = ioasid__codec_device_entry_size();
+		p->entry_size = sizeof(struct ioasid_client_device_entry);
+		p->decode = decode_device;
 	} else {
 		p->wire_size = ioasid__codec_id_entry_size();
 		p->entry_size = sizeof(struct ioasid_client_id_entry);
