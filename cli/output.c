@@ -46,7 +46,7 @@ static void value_plain(FILE *f, const struct ioasidctl_field *v)
 			fprintf(f, "%" PRIu64, v->u);
 		break;
 	case IOASIDCTL_STR:
-		fputs(v->s, f);
+		fputs(v->s ? v->s : "-", f);
 		break;
 	case IOASIDCTL_BOOL:
 		fputs(v->u ? "yes" : "no", f);
@@ -77,7 +77,10 @@ static void value_json(FILE *f, const struct ioasidctl_field *v)
 			fprintf(f, "%" PRIu64, v->u);
 		break;
 	case IOASIDCTL_STR:
-		ioasidctl_json_string(f, v->s);
+		if (v->s)
+			ioasidctl_json_string(f, v->s);
+		else
+			fputs("null", f);
 		break;
 	case IOASIDCTL_BOOL:
 		fputs(v->u ? "true" : "false", f);

@@ -25,7 +25,7 @@ enum ioasidctl_type {
 	IOASIDCTL_U64, /* a number */
 	IOASIDCTL_LIMIT, /* a number; IOASID_CLIENT_LIMIT_MAX prints "max" */
 	IOASIDCTL_ID, /* a u32 ID; IOASID_INVALID prints "-" / null */
-	IOASIDCTL_STR, /* a string */
+	IOASIDCTL_STR, /* a string; NULL prints "-" / null */
 	IOASIDCTL_BOOL, /* plain yes/no, JSON true/false */
 	IOASIDCTL_IDS, /* an array of u32 (ids, n): space-separated / array */
 };
