@@ -57,6 +57,8 @@ static const struct key_desc keys[] = {
 	U32_KEY("compact_bytes", compact_bytes, 4096, UINT32_MAX),
 	{ "log_level", KEY_LOG_LEVEL,
 	  offsetof(struct ioasidd_config, log_level), 0, 0 },
+	U32_KEY("max_containers", max_containers, 0, 4096),
+	U32_KEY("dma_entry_limit", dma_entry_limit, 1, UINT32_MAX),
 };
 
 void ioasid__config_defaults(struct ioasidd_config *cfg)
@@ -74,6 +76,8 @@ void ioasid__config_defaults(struct ioasidd_config *cfg)
 		.fsync_interval_ms = 10,
 		.compact_bytes = 4u << 20,
 		.log_level = IOASIDD_LOG_INFO,
+		.max_containers = 64,
+		.dma_entry_limit = IOASID_CONTAINER_DMA_LIMIT_DEFAULT,
 	};
 }
 
@@ -92,6 +96,7 @@ void ioasid__config_release(struct ioasidd_config *cfg)
 	ioasid__free(cfg->state_dir);
 	ioasid__free(cfg->proc_root);
 	limits_free(cfg->limits, cfg->nr_limits);
+	ioasid__config_platform_release(&cfg->platform);
 	cfg->socket_path = cfg->state_dir = cfg->proc_root = NULL;
 	cfg->limits = NULL;
 	cfg->nr_limits = 0;
@@ -125,6 +130,9 @@ static int config_clone(struct ioasidd_config *dst,
 	dst->socket_path = dst->state_dir = dst->proc_root = NULL;
 	dst->limits = NULL;
 	dst->nr_limits = 0;
+	/* On failure the clone leaves dst->platform empty. */
+	if (ioasid__config_platform_clone(&dst->platform, &src->platform))
+		goto release;
 	if (string_copy(&dst->socket_path, src->socket_path) ||
 	    string_copy(&dst->state_dir, src->state_dir) ||
 	    string_copy(&dst->proc_root, src->proc_root))
@@ -274,6 +282,7 @@ static char *trim(char *s)
 static int apply_line(struct ioasidd_config *cfg, char *line, const char **why)
 {
 	char *eq, *key, *value;
+	const char *kind, *name;
 
 	key = trim(line);
 	if (!*key || *key == '#')
@@ -288,6 +297,10 @@ static int apply_line(struct ioasidd_config *cfg, char *line, const char **why)
 	if (!strncmp(key, "limit", 5) && (key[5] == ' ' || key[5] == '\t' ||
 					  !key[5]))
 		return apply_limit(cfg, key, value, why);
+	kind = ioasid__config_platform_kind(key, &name);
+	if (kind)
+		return ioasid__config_platform_line(&cfg->platform, kind, name,
+						    value, why);
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if (!strcmp(key, keys[i].name))
 			return apply_key(cfg, &keys[i], value, why);

@@ -8,17 +8,27 @@
  *     # comment (a line whose first non-blank character is '#')
  *     key = value
  *     limit /cgroup/path = N|max
+ *     iommu NAME = [option=value ...]
+ *     group NAME = [option=value ...]
+ *     device NAME = [option=value ...]
  *
  * Blank lines are ignored; blanks around keys and values are trimmed; a key
  * given twice keeps the last value, except "limit", which accumulates (the
  * last value for a path wins). The keys, their ranges and defaults are
  * listed in docs/man/ioasidd.8 and in config.c's key table.
+ *
+ * The iommu, group and device lines (config_platform.c) describe the IOMMU
+ * platform the daemon hosts, in declaration order; a name must be declared
+ * before a line refers to it. A configuration without iommu lines gets the
+ * embedded default platform (platform.c).
  */
 #ifndef IOASIDD_CONFIG_H
 #define IOASIDD_CONFIG_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include <ioasid/iommu.h>
 
 #include "log.h"
 
@@ -32,6 +42,49 @@ enum ioasidd_fsync {
 struct ioasidd_limit {
 	char *path;
 	uint64_t max;
+};
+
+/* Bounds of a platform description. */
+#define IOASIDD_PLATFORM_IOMMUS_MAX 64u
+#define IOASIDD_PLATFORM_GROUPS_MAX 4096u
+#define IOASIDD_PLATFORM_DEVICES_MAX 4096u
+#define IOASIDD_RESERVED_MAX 16u
+
+/* One "iommu NAME = ..." line: the capabilities of an IOMMU instance. */
+struct ioasidd_iommu_desc {
+	char name[IOASID_NAME_MAX];
+	uint32_t pasid_bits;
+	uint32_t addr_width;
+	uint64_t pgsizes; /* IOASID_PAGE_SIZE_* */
+	struct ioasid_iova_range aperture; /* last 0: the whole width */
+	uint32_t flags; /* IOASID_IOMMU_CAP_* */
+	uint32_t iotlb_entries; /* 0: the default */
+	uint32_t nr_reserved;
+	struct ioasid_iova_range reserved[IOASIDD_RESERVED_MAX];
+};
+
+/* One "group NAME = ..." line; groups get IDs in declaration order. */
+struct ioasidd_group_desc {
+	char name[IOASID_NAME_MAX];
+	enum ioasid_group_type type;
+};
+
+/* One "device NAME = ..." line. */
+struct ioasidd_device_desc {
+	char name[IOASID_NAME_MAX];
+	char parent[IOASID_NAME_MAX * 2]; /* "" for none */
+	char driver[IOASID_NAME_MAX]; /* native driver bound at start, or "" */
+	uint32_t iommu; /* index into the iommus */
+	int32_t group; /* index into the groups, -1 for none */
+	uint32_t ssid_bits;
+};
+
+/* The platform a config describes; no iommu: the embedded default. */
+struct ioasidd_platform_desc {
+	struct ioasidd_iommu_desc *iommus;
+	struct ioasidd_group_desc *groups;
+	struct ioasidd_device_desc *devices;
+	uint32_t nr_iommus, nr_groups, nr_devices;
 };
 
 struct ioasidd_config {
@@ -52,6 +105,9 @@ struct ioasidd_config {
 	enum ioasidd_log_level log_level;
 	struct ioasidd_limit *limits;
 	size_t nr_limits;
+	uint32_t max_containers; /* containers per handle */
+	uint32_t dma_entry_limit; /* TYPE1v2 mappings per container */
+	struct ioasidd_platform_desc platform;
 };
 
 /* ioasid__config_defaults - fill cfg with the built-in defaults. */
@@ -81,5 +137,33 @@ int ioasid__config_set_string(char **field, const char *value);
 
 /* ioasid__config_release - free what cfg owns. Accepts NULL. */
 void ioasid__config_release(struct ioasidd_config *cfg);
+
+/* ---- config_platform.c: the iommu, group and device lines ---- */
+
+/*
+ * ioasid__config_platform_line - apply one platform line to pd: kind is
+ * "iommu", "group" or "device", name the rest of the key, value the text
+ * after '='. *why says what was wrong on -EINVAL.
+ * Errors: -EINVAL a bad line (pd unchanged); -ENOMEM.
+ */
+int ioasid__config_platform_line(struct ioasidd_platform_desc *pd,
+				 const char *kind, const char *name,
+				 const char *value, const char **why);
+
+/*
+ * ioasid__config_platform_kind - "iommu", "group" or "device" if key is
+ * that word followed by blanks (*namep: what follows them), else NULL.
+ */
+const char *ioasid__config_platform_kind(const char *key, const char **namep);
+
+/*
+ * ioasid__config_platform_clone - a deep copy of src in dst.
+ * Errors: -ENOMEM (dst empty).
+ */
+int ioasid__config_platform_clone(struct ioasidd_platform_desc *dst,
+				  const struct ioasidd_platform_desc *src);
+
+/* ioasid__config_platform_release - free what pd owns; pd is left empty. */
+void ioasid__config_platform_release(struct ioasidd_platform_desc *pd);
 
 #endif /* IOASIDD_CONFIG_H */

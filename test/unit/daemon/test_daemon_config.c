@@ -173,6 +173,137 @@ static void test_config_load(void **state)
 	ioasid__config_release(&cfg);
 }
 
+static void test_config_platform_lines(void **state)
+{
+	struct ioasidd_config cfg;
+	const struct ioasidd_platform_desc *pd = &cfg.platform;
+	char err[128];
+
+	ioasid__config_defaults(&cfg);
+	assert_int_equal(cfg.max_containers, 64);
+	assert_int_equal(cfg.dma_entry_limit, 65535);
+	assert_int_equal(pd->nr_iommus, 0);
+	assert_int_equal(parse(&cfg,
+			       "iommu a = pasid_bits=8 addr_width=39 pgsizes=4K,2M "
+			       "aperture=0x1000-0x7fffffffff reserved=0x10000-0x1ffff "
+			       "reserved=4096-8191 caps=pri iotlb=64\n"
+			       "iommu b =\n"
+			       "group g0 = type=identity\n"
+			       "group g1 =\n"
+			       "device 0000:00:01.0 = iommu=b group=g1 parent=pci0000:00 "
+			       "ssid_bits=5 driver=nvme\n"
+			       "device 0000:00:01.0 = parent=pci0000:01\n"
+			       "device lone =\n"
+			       "max_containers = 3\n"
+			       "dma_entry_limit = 10\n",
+			       err), 0);
+	assert_int_equal(pd->nr_iommus, 2);
+	assert_string_equal(pd->iommus[0].name, "a");
+	assert_int_equal(pd->iommus[0].pasid_bits, 8);
+	assert_int_equal(pd->iommus[0].addr_width, 39);
+	assert_int_equal(pd->iommus[0].pgsizes,
+			 IOASID_PAGE_SIZE_4K | IOASID_PAGE_SIZE_2M);
+	assert_int_equal(pd->iommus[0].aperture.start, 0x1000);
+	assert_int_equal(pd->iommus[0].aperture.last, 0x7fffffffffull);
+	/* The first reserved= replaces the default MSI window. */
+	assert_int_equal(pd->iommus[0].nr_reserved, 2);
+	assert_int_equal(pd->iommus[0].reserved[0].start, 0x10000);
+	assert_int_equal(pd->iommus[0].reserved[1].last, 8191);
+	assert_int_equal(pd->iommus[0].flags, IOASID_IOMMU_CAP_PRI);
+	assert_int_equal(pd->iommus[0].iotlb_entries, 64);
+	/* Defaults: those of ioasid_iommu_caps_init(). */
+	assert_int_equal(pd->iommus[1].pasid_bits, 20);
+	assert_int_equal(pd->iommus[1].addr_width, 48);
+	assert_int_equal(pd->iommus[1].nr_reserved, 1);
+	assert_int_equal(pd->iommus[1].reserved[0].start, IOASID_MSI_WINDOW_START);
+	assert_int_equal(pd->nr_groups, 2);
+	assert_int_equal(pd->groups[0].type, IOASID_GROUP_TYPE_IDENTITY);
+	assert_int_equal(pd->groups[1].type, IOASID_GROUP_TYPE_DMA);
+	assert_int_equal(pd->nr_devices, 3);
+	assert_int_equal(pd->devices[0].iommu, 1);
+	assert_int_equal(pd->devices[0].group, 1);
+	assert_string_equal(pd->devices[0].parent, "pci0000:00");
+	assert_string_equal(pd->devices[0].driver, "nvme");
+	assert_int_equal(pd->devices[0].ssid_bits, 5);
+	/* Same name under another parent; no iommu= means the first. */
+	assert_string_equal(pd->devices[1].parent, "pci0000:01");
+	assert_int_equal(pd->devices[1].iommu, 0);
+	assert_int_equal(pd->devices[2].group, -1);
+	assert_string_equal(pd->devices[2].driver, "");
+	assert_int_equal(cfg.max_containers, 3);
+	assert_int_equal(cfg.dma_entry_limit, 10);
+	/* "reserved=none" leaves no reserved range. */
+	assert_int_equal(parse(&cfg, "iommu c = reserved=none\n", err), 0);
+	assert_int_equal(pd->iommus[2].nr_reserved, 0);
+	ioasid__config_release(&cfg);
+}
+
+static void test_config_platform_errors_change_nothing(void **state)
+{
+	static const char *const bad[] = {
+		"iommu x = bogus=1\n",
+		"iommu x = pasid_bits=21\n",
+		"iommu x = addr_width=40\n",
+		"iommu x = pgsizes=2M\n", /* 4K is required */
+		"iommu x = pgsizes=4K,8K\n",
+		"iommu x = aperture=0x1000-0xfff\n", /* start > last */
+		"iommu x = aperture=0-0xfffffffffffff\n", /* beyond 48 bits */
+		"iommu x = aperture=0x800-0xffff\n", /* not 4K granular */
+		"iommu x = reserved=0x1000-0x1800\n",
+		"iommu x = reserved=5\n",
+		"iommu x = caps=pri,psi\n",
+		"iommu x = iotlb=6\n",
+		"iommu x = pasid_bits\n",
+		"iommu x = =3\n",
+		"iommu a =\n", /* declared twice */
+		"iommu =\n",
+		"iommu a/b =\n",
+		"iommu .. =\n",
+		"group g = type=dma\n",
+		"group g = kind=DMA\n",
+		"group g0 =\n", /* declared twice */
+		"device d = iommu=nope\n",
+		"device d = group=nope\n",
+		"device d = ssid_bits=21\n",
+		"device d = driver=a/b\n",
+		"device d = colour=blue\n",
+		"device d0 =\n", /* declared twice */
+		"max_containers = 4097\n",
+		"dma_entry_limit = 0\n",
+	};
+	struct ioasidd_config cfg;
+	char err[128];
+
+	ioasid__config_defaults(&cfg);
+	assert_int_equal(parse(&cfg, "iommu a =\ngroup g0 =\ndevice d0 =\n",
+			       err), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char text[256];
+
+		snprintf(text, sizeof(text), "iommu z =\ndevice e =\n%s", bad[i]);
+		err[0] = '\0';
+		assert_int_equal(parse(&cfg, text, err), -EINVAL);
+		assert_non_null(strstr(err, "line 3:"));
+		assert_int_equal(cfg.platform.nr_iommus, 1);
+		assert_int_equal(cfg.platform.nr_groups, 1);
+		assert_int_equal(cfg.platform.nr_devices, 1);
+	}
+	ioasid__config_release(&cfg);
+	/* A device before any iommu; an overlong option. */
+	ioasid__config_defaults(&cfg);
+	assert_int_equal(parse(&cfg, "device d =\n", err), -EINVAL);
+	assert_non_null(strstr(err, "iommu"));
+	{
+		char text[600] = "iommu a = caps=";
+
+		memset(text + strlen(text), 'x', 300);
+		assert_int_equal(parse(&cfg, text, err), -EINVAL);
+		assert_non_null(strstr(err, "too long"));
+	}
+	assert_int_equal(cfg.platform.nr_iommus, 0);
+	ioasid__config_release(&cfg);
+}
+
 struct sweep_arg {
 	struct ioasidd_config cfg;
 };
@@ -184,8 +315,12 @@ static int sweep_step(void *arg)
 	ioasid__config_defaults(&a->cfg);
 	if (parse(&a->cfg, "socket = /x\n", NULL))
 		return -1;
+	if (parse(&a->cfg, "iommu i0 =\ngroup g =\ndevice d = group=g\n",
+		  NULL))
+		return -1;
 	return parse(&a->cfg, "state_dir = /s\nlimit /a = 1\nlimit /b = 2\n"
-			      "socket = /y\n", NULL);
+			      "socket = /y\niommu i1 =\ngroup h =\n"
+			      "device e = iommu=i1 group=h\n", NULL);
 }
 
 static void sweep_check(int ret, int fired, void *arg)
@@ -203,9 +338,14 @@ static void sweep_check(int ret, int fired, void *arg)
 		assert_string_equal(a->cfg.socket_path, "/x");
 		assert_null(a->cfg.state_dir);
 		assert_int_equal(a->cfg.nr_limits, 0);
+		assert_int_equal(a->cfg.platform.nr_iommus, 1);
+		assert_int_equal(a->cfg.platform.nr_devices, 1);
 	} else {
 		assert_int_equal(ret, 0);
 		assert_int_equal(a->cfg.nr_limits, 2);
+		assert_int_equal(a->cfg.platform.nr_iommus, 2);
+		assert_int_equal(a->cfg.platform.nr_groups, 2);
+		assert_int_equal(a->cfg.platform.devices[1].group, 1);
 		assert_string_equal(a->cfg.socket_path, "/y");
 	}
 	ioasid__config_release(&a->cfg);
@@ -227,6 +367,8 @@ int main(void)
 		cmocka_unit_test(test_config_errors_change_nothing),
 		cmocka_unit_test(test_config_binary_input),
 		cmocka_unit_test(test_config_load),
+		cmocka_unit_test(test_config_platform_lines),
+		cmocka_unit_test(test_config_platform_errors_change_nothing),
 		cmocka_unit_test(test_config_alloc_sweep),
 	};
 
