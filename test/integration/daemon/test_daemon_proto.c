@@ -308,7 +308,7 @@ static void test_proto_shorter_request(void **state)
 static void test_proto_unknown_op(void **state)
 {
 	struct ioasid_req_empty req = { sizeof(req), 0 };
-	const uint32_t ops[] = { 0, 0xff, 0x10c, 0x1ff, 0x284, 0x300, 0x3ff,
+	const uint32_t ops[] = { 0, 0xff, 0x10c, 0x1ff, 0x284, 0x302, 0x3ff,
 				 0x8001, 0xffffffffu };
 
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
