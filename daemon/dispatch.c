@@ -19,6 +19,7 @@
 static const struct ioasidd_op_family *const families[] = {
 	&ioasid__ops_handle, &ioasid__ops_spid,	 &ioasid__ops_export,
 	&ioasid__ops_events, &ioasid__ops_admin, &ioasid__ops_query,
+	&ioasid__ops_iommu,
 };
 
 static const struct ioasidd_op *table[IOASIDD_OP_LIMIT];

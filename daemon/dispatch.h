@@ -73,6 +73,7 @@ extern const struct ioasidd_op_family ioasid__ops_export;
 extern const struct ioasidd_op_family ioasid__ops_events;
 extern const struct ioasidd_op_family ioasid__ops_admin;
 extern const struct ioasidd_op_family ioasid__ops_query;
+extern const struct ioasidd_op_family ioasid__ops_iommu;
 
 /* Ops are below this; the table is one pointer per op number. */
 #define IOASIDD_OP_LIMIT 0x400u

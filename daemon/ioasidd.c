@@ -20,6 +20,7 @@
 #include "ioasidd.h"
 #include "listener.h"
 #include "log.h"
+#include "platform.h"
 #include "session.h"
 #include "state.h"
 #include "systemd.h"
@@ -170,6 +171,8 @@ int ioasid__daemon_new(struct ioasidd_config *cfg, int listen_fd,
 	if (!ret)
 		ret = core_open(d);
 	if (!ret)
+		ret = ioasid__platform_open(d);
+	if (!ret)
 		ret = listen_fd >= 0 ? ioasid__listener_adopt(d, listen_fd)
 				     : ioasid__listener_bind(d, d->cfg.socket_path);
 	if (!ret)
@@ -201,6 +204,7 @@ void ioasid__daemon_free(struct ioasidd *d)
 	while (d->sessions)
 		ioasid__session_close(d->sessions);
 	on_after_batch(d);
+	ioasid__platform_free(d->platform); /* after the handles' claims */
 	ioasid__hmap_destroy(&d->sessions_by_pid);
 	ioasid__hmap_destroy(&d->exports);
 	ioasid__ids_destroy(d);

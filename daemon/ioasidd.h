@@ -28,6 +28,7 @@
 struct session;
 struct ioasidd_state;
 struct ioasidd_export;
+struct ioasidd_platform;
 
 /*
  * What the daemon keeps per live ID, indexed by ID (a lazily touched
@@ -47,6 +48,7 @@ struct ioasidd {
 	struct ioasid_cgroup_tree *cgroups;
 	struct ioasidd_state *state; /* journal and reclaim; never NULL */
 	struct ioasidd_slot *slots; /* cfg.capacity entries */
+	struct ioasidd_platform *platform; /* the hosted IOMMU platform */
 	uint64_t *live; /* bitmap of live IDs (ACTIVE, FREE_PENDING) */
 
 	struct loop_source listener;

@@ -22,6 +22,7 @@
 #include "dispatch.h"
 #include "export.h"
 #include "ioasidd.h"
+#include "iommu_handle.h"
 #include "log.h"
 #include "session.h"
 #include "state.h"
@@ -561,6 +562,7 @@ void ioasid__session_close(struct session *s)
 	s->src.fd = -1;
 	ioasid__events_release(s);
 	ioasid__export_drop_all(d, s);
+	ioasid__iommu_handle_close(s);
 	refs_release(s);
 	if (s->set)
 		set_release(d, s);

@@ -37,6 +37,7 @@
 
 struct ioasidd;
 struct ioasidd_export;
+struct iommu_handle;
 
 struct session {
 	struct loop_source src; /* the connection; fd -1 once closed */
@@ -63,6 +64,7 @@ struct session {
 	struct ioasidd_events ev;
 	struct ioasidd_export *exports;
 	uint32_t nr_exports;
+	struct iommu_handle *iommu; /* claims, containers (iommu_handle.h) */
 
 	/* A reply the socket could not take yet; reading pauses meanwhile. */
 	uint8_t *pending;

@@ -53,6 +53,14 @@ static void test_dispatch_table_complete(void **state)
 		IOASID_OP_IMPORT, IOASID_OP_SUBSCRIBE, IOASID_OP_RECLAIM,
 		IOASID_OP_SET_QUOTA, IOASID_OP_LIMIT_SET, IOASID_OP_STATUS,
 		IOASID_OP_LIST, IOASID_OP_SETS, IOASID_OP_LIMIT_GET,
+		IOASID_OP_GROUPS, IOASID_OP_DEVICES, IOASID_OP_GROUP_CLAIM,
+		IOASID_OP_GROUP_RELEASE, IOASID_OP_CONTAINER_CREATE,
+		IOASID_OP_CONTAINER_ATTACH_GROUP,
+		IOASID_OP_CONTAINER_DETACH_GROUP, IOASID_OP_CONTAINER_INFO,
+		IOASID_OP_CONTAINER_ATTACH_PASID,
+		IOASID_OP_CONTAINER_DETACH_PASID, IOASID_OP_MAP_DMA,
+		IOASID_OP_UNMAP_DMA, IOASID_OP_TRANSLATE, IOASID_OP_FAULT_READ,
+		IOASID_OP_DESTROY,
 	};
 	unsigned int registered = 0;
 
@@ -65,11 +73,15 @@ static void test_dispatch_table_complete(void **state)
 		/* Admin rights exactly where proto.h says. */
 		assert_int_equal(op->admin, ops[i] == IOASID_OP_SET_QUOTA ||
 						    ops[i] == IOASID_OP_LIMIT_SET);
+		/* Descriptors come with IMPORT and MAP_DMA only. */
+		assert_int_equal(op->takes_fd, ops[i] == IOASID_OP_IMPORT ||
+						       ops[i] == IOASID_OP_MAP_DMA);
 	}
 	for (uint32_t op = 0; op < IOASIDD_OP_LIMIT; op++)
 		registered += ioasid__dispatch_lookup(op) != NULL;
 	assert_int_equal(registered, sizeof(ops) / sizeof(ops[0]));
-	assert_null(ioasid__dispatch_lookup(0x300));
+	assert_null(ioasid__dispatch_lookup(0x302));
+	assert_null(ioasid__dispatch_lookup(0x350)); /* reserved for IOAS */
 	assert_null(ioasid__dispatch_lookup(IOASIDD_OP_LIMIT));
 	assert_null(ioasid__dispatch_lookup(UINT32_MAX));
 	/* Idempotent. */
