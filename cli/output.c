@@ -55,6 +55,12 @@ static void value_plain(FILE *f, const struct ioasidctl_field *v)
 		for (size_t i = 0; i < v->n; i++)
 			fprintf(f, "%s%" PRIu32, i ? " " : "", v->ids[i]);
 		break;
+	case IOASIDCTL_HEX:
+		fprintf(f, "0x%" PRIx64, v->u);
+		break;
+	case IOASIDCTL_TEXT:
+		fputs(v->s, f);
+		break;
 	}
 }
 
@@ -90,6 +96,12 @@ static void value_json(FILE *f, const struct ioasidctl_field *v)
 		for (size_t i = 0; i < v->n; i++)
 			fprintf(f, "%s%" PRIu32, i ? "," : "", v->ids[i]);
 		fputc(']', f);
+		break;
+	case IOASIDCTL_HEX:
+		fprintf(f, "%" PRIu64, v->u);
+		break;
+	case IOASIDCTL_TEXT:
+		fputs(v->json, f);
 		break;
 	}
 }

@@ -28,6 +28,8 @@ enum ioasidctl_type {
 	IOASIDCTL_STR, /* a string; NULL prints "-" / null */
 	IOASIDCTL_BOOL, /* plain yes/no, JSON true/false */
 	IOASIDCTL_IDS, /* an array of u32 (ids, n): space-separated / array */
+	IOASIDCTL_HEX, /* a number: plain 0x hexadecimal, JSON a number */
+	IOASIDCTL_TEXT, /* preformatted: plain s, JSON json (valid JSON) */
 };
 
 struct ioasidctl_field {
@@ -38,6 +40,7 @@ struct ioasidctl_field {
 	const char *s;
 	const uint32_t *ids;
 	size_t n;
+	const char *json; /* IOASIDCTL_TEXT */
 };
 
 #define IOASIDCTL_F_U64(k, v) { .key = (k), .type = IOASIDCTL_U64, .u = (v) }
@@ -45,6 +48,9 @@ struct ioasidctl_field {
 #define IOASIDCTL_F_ID(k, v) { .key = (k), .type = IOASIDCTL_ID, .u = (v) }
 #define IOASIDCTL_F_STR(k, v) { .key = (k), .type = IOASIDCTL_STR, .s = (v) }
 #define IOASIDCTL_F_BOOL(k, v) { .key = (k), .type = IOASIDCTL_BOOL, .u = (v) }
+#define IOASIDCTL_F_HEX(k, v) { .key = (k), .type = IOASIDCTL_HEX, .u = (v) }
+#define IOASIDCTL_F_TEXT(k, plain, js)                                        \
+	{ .key = (k), .type = IOASIDCTL_TEXT, .s = (plain), .json = (js) }
 
 /* Record: fields as "key  value" lines, or one JSON object. */
 void ioasidctl_print_record(FILE *f, bool json,
