@@ -71,6 +71,11 @@ char *ioasid__strdup(const char *s)
 	return p;
 }
 
+int ioasid__alloc_fault_point(void)
+{
+	return should_fail();
+}
+
 void ioasid__free(void *ptr)
 {
 	free(ptr);

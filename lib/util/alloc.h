@@ -19,6 +19,12 @@ void *ioasid__realloc(void *ptr, size_t size);
 void *ioasid__aligned_alloc(size_t align, size_t size);
 char *ioasid__strdup(const char *s);
 void ioasid__free(void *ptr);
+/*
+ * A failure point for memory taken from a cache the caller already holds:
+ * counts as one allocation for the fault hook and returns nonzero if the
+ * armed failure fires here (the caller then fails as on NULL).
+ */
+int ioasid__alloc_fault_point(void);
 
 /*
  * Arm the fault hook: the nth allocation from now (1 = the next one) fails
