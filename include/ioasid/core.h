@@ -272,6 +272,8 @@ int ioasid_put(struct ioasid_ns *ns, struct ioasid_set *set, ioasid_t id);
  * ioasid_find - the private data of a live ID (ACTIVE or FREE_PENDING).
  * set may be NULL or the set the ID must belong to. privatep may be NULL.
  * Errors: -ENOENT not live; -EPERM owned by another set.
+ * A call compiles inline in C11 callers (ioasid/core_inline.h: the same
+ * results and guarantees; (ioasid_find)(...) calls the library).
  */
 int ioasid_find(struct ioasid_ns *ns, struct ioasid_set *set, ioasid_t id,
 		void **privatep);
@@ -334,6 +336,7 @@ int ioasid_spid_detach(struct ioasid_set *set, ioasid_t id);
  * ioasid_spid_find - the ID that spid maps to in set. With get, also takes a
  * reference on it (put it with ioasid_put()).
  * Errors: -ENOENT no such SPID; -EBUSY get and the ID is FREE_PENDING.
+ * Without get, a call compiles inline in C11 callers (see ioasid_find).
  */
 int ioasid_spid_find(struct ioasid_set *set, ioasid_t spid, bool get,
 		     ioasid_t *idp);
@@ -475,4 +478,8 @@ void ioasid_work_flush(struct ioasid_ns *ns);
 #ifdef __cplusplus
 }
 #endif
+
+/* Inline fast paths of ioasid_find() and ioasid_spid_find(). */
+#include <ioasid/core_inline.h>
+
 #endif /* IOASID_CORE_H */

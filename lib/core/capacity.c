@@ -15,7 +15,7 @@
 
 void ioasid__capacity_init(struct ioasid_ns *ns)
 {
-	atomic_init(&ns->total, IOASID_CAPACITY_DEFAULT);
+	atomic_init(&ns->view.total, IOASID_CAPACITY_DEFAULT);
 	atomic_init(&ns->available, IOASID_CAPACITY_DEFAULT - 1);
 	ns->reserved = 0;
 	ns->installed = false;
@@ -53,7 +53,7 @@ int ioasid_capacity_install(struct ioasid_ns *ns, uint32_t total)
 		ret = -EBUSY;
 		goto out_unlock;
 	}
-	atomic_store_explicit(&ns->total, total, memory_order_relaxed);
+	atomic_store_explicit(&ns->view.total, total, memory_order_relaxed);
 	atomic_store_explicit(&ns->available, total - 1, memory_order_relaxed);
 	ns->installed = true;
 out_unlock:
@@ -63,7 +63,7 @@ out_unlock:
 
 uint32_t ioasid_capacity_total(const struct ioasid_ns *ns)
 {
-	return atomic_load_explicit(&ns->total, memory_order_relaxed);
+	return atomic_load_explicit(&ns->view.total, memory_order_relaxed);
 }
 
 uint32_t ioasid_capacity_available(const struct ioasid_ns *ns)

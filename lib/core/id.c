@@ -29,7 +29,7 @@
 static int alloc_check_range(const struct ioasid_ns *ns, ioasid_t min,
 			     ioasid_t max)
 {
-	uint32_t total = atomic_load_explicit(&ns->total, memory_order_relaxed);
+	uint32_t total = atomic_load_explicit(&ns->view.total, memory_order_relaxed);
 
 	if (min < 1 || min > max || max >= total)
 		return -EINVAL;
@@ -46,7 +46,7 @@ static int alloc_check_range(const struct ioasid_ns *ns, ioasid_t min,
  * loads of the word could only see equal generations across a reuse after
  * 2^28 allocations in between.
  */
-static void entry_activate(struct ioasid_ns *ns, struct ioasid__entry *e,
+static void entry_activate(struct ioasid_ns *ns, struct ioasid_entry *e,
 			   struct ioasid_set *set, void *private, bool custom)
 {
 	uint64_t w = (ns->next_gen++ << IOASID__W_GEN_SHIFT) |
@@ -75,7 +75,7 @@ int ioasid_alloc(struct ioasid_set *set, ioasid_t min, ioasid_t max,
 	 * neighbour: start fetching its entry now, so that the cache miss
 	 * overlaps the lock and the search instead of stalling the unlock.
 	 */
-	__builtin_prefetch(&ns->table[min], 1, 3);
+	__builtin_prefetch(&ns->view.table[min], 1, 3);
 	ioasid__lock_acquire(&ns->lock);
 	ret = ioasid__set_reserve_member(set);
 	if (ret)
@@ -83,7 +83,7 @@ int ioasid_alloc(struct ioasid_set *set, ioasid_t min, ioasid_t max,
 	ret = ioasid__allocator_take(ns, min, max, &id, &custom);
 	if (ret)
 		goto out_unlock;
-	entry_activate(ns, &ns->table[id], set, private, custom);
+	entry_activate(ns, &ns->view.table[id], set, private, custom);
 	ioasid__set_add_member(set, id);
 	ns->nr_live++;
 out_unlock:
@@ -98,7 +98,7 @@ out_unlock:
 
 void ioasid__id_release(struct ioasid_ns *ns, ioasid_t id)
 {
-	struct ioasid__entry *e = &ns->table[id];
+	struct ioasid_entry *e = &ns->view.table[id];
 	struct ioasid_set *set;
 	uint64_t w;
 	ioasid_t spid;
@@ -143,7 +143,7 @@ static bool word_releasing(uint64_t w)
 
 void ioasid__id_unref(struct ioasid_ns *ns, ioasid_t id, bool drop_owner)
 {
-	struct ioasid__entry *e = &ns->table[id];
+	struct ioasid_entry *e = &ns->view.table[id];
 	uint64_t w = atomic_load_explicit(&e->word, memory_order_relaxed);
 	uint64_t nw;
 
@@ -159,7 +159,7 @@ void ioasid__id_unref(struct ioasid_ns *ns, ioasid_t id, bool drop_owner)
 bool ioasid__id_pin(struct ioasid_ns *ns, ioasid_t id,
 		    struct ioasid__entry_snap *snap)
 {
-	struct ioasid__entry *e = ioasid__ns_entry(ns, id);
+	struct ioasid_entry *e = ioasid__ns_entry(ns, id);
 
 	if (!e)
 		return false;
@@ -174,7 +174,7 @@ bool ioasid__id_pin(struct ioasid_ns *ns, ioasid_t id,
 }
 
 /* Snapshot an ID its owner is about to free. */
-static int free_check(struct ioasid__entry *e, struct ioasid_set *set,
+static int free_check(struct ioasid_entry *e, struct ioasid_set *set,
 		      struct ioasid__entry_snap *snap)
 {
 	if (!ioasid__entry_snapshot(e, snap) ||
@@ -186,7 +186,7 @@ static int free_check(struct ioasid__entry *e, struct ioasid_set *set,
 }
 
 /* No subscriber: drop the owner's reference and leave ACTIVE at once. */
-static int free_quiet(struct ioasid_ns *ns, struct ioasid__entry *e,
+static int free_quiet(struct ioasid_ns *ns, struct ioasid_entry *e,
 		      struct ioasid_set *set, ioasid_t id)
 {
 	struct ioasid__entry_snap snap;
@@ -210,7 +210,7 @@ static int free_quiet(struct ioasid_ns *ns, struct ioasid__entry *e,
 }
 
 /* Subscribers: park FREE_PENDING still holding the owner's reference. */
-static int free_begin(struct ioasid__entry *e, struct ioasid_set *set,
+static int free_begin(struct ioasid_entry *e, struct ioasid_set *set,
 		      struct ioasid__entry_snap *snap)
 {
 	uint64_t nw;
@@ -231,7 +231,7 @@ static int free_begin(struct ioasid__entry *e, struct ioasid_set *set,
 int ioasid_free(struct ioasid_set *set, ioasid_t id)
 {
 	struct ioasid_ns *ns = set->ns;
-	struct ioasid__entry *e = ioasid__ns_entry(ns, id);
+	struct ioasid_entry *e = ioasid__ns_entry(ns, id);
 	struct ioasid__entry_snap snap;
 	int ret;
 
@@ -252,7 +252,7 @@ int ioasid_free(struct ioasid_set *set, ioasid_t id)
 
 int ioasid_get(struct ioasid_ns *ns, struct ioasid_set *set, ioasid_t id)
 {
-	struct ioasid__entry *e = ioasid__ns_entry(ns, id);
+	struct ioasid_entry *e = ioasid__ns_entry(ns, id);
 	struct ioasid__entry_snap snap;
 
 	if (!e)
@@ -297,7 +297,7 @@ int ioasid_get_if_owned(struct ioasid_ns *ns, uint64_t process_token,
 
 int ioasid_put(struct ioasid_ns *ns, struct ioasid_set *set, ioasid_t id)
 {
-	struct ioasid__entry *e = ioasid__ns_entry(ns, id);
+	struct ioasid_entry *e = ioasid__ns_entry(ns, id);
 	struct ioasid__entry_snap snap;
 	uint64_t nw;
 
@@ -321,7 +321,7 @@ int ioasid_put(struct ioasid_ns *ns, struct ioasid_set *set, ioasid_t id)
 }
 
 /* ioasid_find() when the entry changed under the first read. */
-static int find_slow(struct ioasid__entry *e, struct ioasid_set *set,
+static int find_slow(struct ioasid_entry *e, struct ioasid_set *set,
 		     void **privatep)
 {
 	struct ioasid__entry_snap snap;
@@ -336,22 +336,24 @@ static int find_slow(struct ioasid__entry *e, struct ioasid_set *set,
 }
 
 /*
- * The hot lookup, kept to a handful of instructions so that independent
- * lookups overlap their cache misses: one snapshot attempt inline, the
- * general snapshot loop only when the entry moved meanwhile.
+ * The hot lookup: one snapshot attempt, the general snapshot loop only when
+ * the entry moved meanwhile. The first attempt is also compiled into
+ * callers by ioasid_find_inline() (ioasid/core_inline.h), which calls this
+ * function when it does not settle: keep the two in step. The parentheses
+ * keep the header's ioasid_find() macro from expanding the definition.
  */
-int ioasid_find(struct ioasid_ns *ns, struct ioasid_set *set, ioasid_t id,
+int (ioasid_find)(struct ioasid_ns *ns, struct ioasid_set *set, ioasid_t id,
 		void **privatep)
 {
-	uint32_t total = atomic_load_explicit(&ns->total, memory_order_relaxed);
-	struct ioasid__entry *e;
+	uint32_t total = atomic_load_explicit(&ns->view.total, memory_order_relaxed);
+	struct ioasid_entry *e;
 	uint64_t w, again;
 	struct ioasid_set *owner;
 	void *private;
 
 	if (id - 1u >= total - 1u) /* id 0 wraps around */
 		return -ENOENT;
-	e = &ns->table[id];
+	e = &ns->view.table[id];
 	w = atomic_load_explicit(&e->word, memory_order_acquire);
 	private = atomic_load_explicit(&e->private, memory_order_acquire);
 	owner = atomic_load_explicit(&e->set, memory_order_acquire);
@@ -384,7 +386,7 @@ int ioasid_find_set(struct ioasid_ns *ns, ioasid_t id,
 static int data_store(struct ioasid_set *set, ioasid_t id, void *private)
 {
 	struct ioasid_ns *ns = set->ns;
-	struct ioasid__entry *e = ioasid__ns_entry(ns, id);
+	struct ioasid_entry *e = ioasid__ns_entry(ns, id);
 	uint64_t w;
 	int ret = 0;
 
@@ -424,7 +426,7 @@ static enum ioasid_state word_public_state(uint64_t w)
 
 int ioasid_query(struct ioasid_ns *ns, ioasid_t id, struct ioasid_info *info)
 {
-	struct ioasid__entry *e = ioasid__ns_entry(ns, id);
+	struct ioasid_entry *e = ioasid__ns_entry(ns, id);
 	struct ioasid_set *set;
 	uint64_t w;
 

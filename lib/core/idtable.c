@@ -16,7 +16,7 @@
 
 #include "core/idtable.h"
 
-#define IDTABLE_BYTES ((size_t)IOASID_CAPACITY_MAX * sizeof(struct ioasid__entry))
+#define IDTABLE_BYTES ((size_t)IOASID_CAPACITY_MAX * sizeof(struct ioasid_entry))
 #define HUGE_PAGE ((size_t)2 << 20)
 
 /*
@@ -40,7 +40,7 @@ static void *idtable_reserve_aligned(void)
 	return start;
 }
 
-struct ioasid__entry *ioasid__idtable_map(void)
+struct ioasid_entry *ioasid__idtable_map(void)
 {
 	int saved_errno = errno;
 	void *p = idtable_reserve_aligned();
@@ -57,7 +57,7 @@ struct ioasid__entry *ioasid__idtable_map(void)
 	return p;
 }
 
-void ioasid__idtable_unmap(struct ioasid__entry *table)
+void ioasid__idtable_unmap(struct ioasid_entry *table)
 {
 	if (table)
 		munmap(table, IDTABLE_BYTES);

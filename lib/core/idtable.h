@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The ID table: one 32-byte entry per ID of the namespace, indexed by ID.
+ * The entry and its word are public (ioasid/core_inline.h): ioasid_find()
+ * runs its first snapshot attempt inline in the caller, as below.
  *
  * The table is reserved once with mmap(MAP_NORESERVE) for the largest
  * capacity, so untouched entries cost no memory and an entry never moves:
@@ -40,26 +42,26 @@
 
 #include <ioasid/core.h>
 
-#define IOASID__W_REFS 0xffffffffull
-#define IOASID__W_STATE_SHIFT 32
-#define IOASID__W_STATE (3ull << IOASID__W_STATE_SHIFT)
-#define IOASID__W_OWNER (1ull << 34)
-#define IOASID__W_CUSTOM (1ull << 35)
-#define IOASID__W_GEN_SHIFT 36
-#define IOASID__W_GEN (~0ull << IOASID__W_GEN_SHIFT)
+/* The word's fields; the layout is public (ioasid/core_inline.h). */
+#define IOASID__W_REFS IOASID_ENTRY_REFS
+#define IOASID__W_STATE_SHIFT IOASID_ENTRY_STATE_SHIFT
+#define IOASID__W_STATE IOASID_ENTRY_STATE
+#define IOASID__W_OWNER IOASID_ENTRY_OWNER
+#define IOASID__W_CUSTOM IOASID_ENTRY_CUSTOM
+#define IOASID__W_GEN_SHIFT IOASID_ENTRY_GEN_SHIFT
+#define IOASID__W_GEN IOASID_ENTRY_GEN
 
 /* Internal fourth state: refs reached 0, the ID is on its way to the pool. */
 #define IOASID__STATE_RELEASING 3u
 
-struct ioasid__entry {
-	_Atomic uint64_t word;
-	struct ioasid_set *_Atomic set;
-	void *_Atomic private;
-	_Atomic ioasid_t spid;
-	uint32_t member; /* index in the set's member array; namespace lock */
-};
-
-_Static_assert(sizeof(struct ioasid__entry) == 32, "entry is 32 bytes");
+/*
+ * struct ioasid_entry is defined in ioasid/core_inline.h, whose inline
+ * ioasid_find() reads it: its layout is ABI. member is the entry's index in
+ * its set's member array (namespace lock).
+ */
+_Static_assert(sizeof(struct ioasid_entry) == 32, "entry is 32 bytes");
+_Static_assert(IOASID_STATE_ACTIVE == 1 && IOASID_STATE_FREE_PENDING == 2,
+	       "ioasid_entry_word_live() knows the live states as 1 and 2");
 
 /* A consistent view of one live entry, taken without a lock. */
 struct ioasid__entry_snap {
@@ -87,9 +89,7 @@ static inline uint32_t ioasid__word_refs(uint64_t w)
 
 static inline bool ioasid__word_live(uint64_t w)
 {
-	unsigned int s = ioasid__word_state(w);
-
-	return s == IOASID_STATE_ACTIVE || s == IOASID_STATE_FREE_PENDING;
+	return ioasid_entry_word_live(w);
 }
 
 static inline bool ioasid__word_same_gen(uint64_t a, uint64_t b)
@@ -101,7 +101,7 @@ static inline bool ioasid__word_same_gen(uint64_t a, uint64_t b)
  * Snapshot a live entry. Returns false if the ID is not live (IDLE or
  * RELEASING) at the moment the snapshot settles.
  */
-static inline bool ioasid__entry_snapshot(struct ioasid__entry *e,
+static inline bool ioasid__entry_snapshot(struct ioasid_entry *e,
 					  struct ioasid__entry_snap *snap)
 {
 	for (;;) {
@@ -126,7 +126,7 @@ static inline bool ioasid__entry_snapshot(struct ioasid__entry *e,
  * Reserve the table for IOASID_CAPACITY_MAX entries. Returns NULL if the
  * address space cannot be reserved.
  */
-struct ioasid__entry *ioasid__idtable_map(void);
-void ioasid__idtable_unmap(struct ioasid__entry *table);
+struct ioasid_entry *ioasid__idtable_map(void);
+void ioasid__idtable_unmap(struct ioasid_entry *table);
 
 #endif /* IOASID_CORE_IDTABLE_H */

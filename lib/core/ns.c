@@ -22,8 +22,8 @@ int ioasid_ns_new(struct ioasid_ns **nsp)
 	if (!ns->bitmap)
 		goto out_free_ns;
 	ioasid__bitmap_set(ns->bitmap, 0); /* untagged DMA, never allocated */
-	ns->table = ioasid__idtable_map();
-	if (!ns->table)
+	ns->view.table = ioasid__idtable_map();
+	if (!ns->view.table)
 		goto out_free_bitmap;
 	ioasid__lock_init(&ns->lock);
 	ioasid__capacity_init(ns);
@@ -38,7 +38,7 @@ int ioasid_ns_new(struct ioasid_ns **nsp)
 
 out_destroy_locks:
 	ioasid__notify_destroy(&ns->notify);
-	ioasid__idtable_unmap(ns->table);
+	ioasid__idtable_unmap(ns->view.table);
 out_free_bitmap:
 	ioasid__bitmap_free(ns->bitmap);
 out_free_ns:
@@ -53,7 +53,7 @@ static void ns_return_custom_ids(struct ioasid_ns *ns, struct ioasid_set *set)
 		return;
 	for (uint32_t i = 0; i < set->nr_ids; i++) {
 		ioasid_t id = set->members[i];
-		uint64_t w = atomic_load_explicit(&ns->table[id].word,
+		uint64_t w = atomic_load_explicit(&ns->view.table[id].word,
 						  memory_order_relaxed);
 
 		if (w & IOASID__W_CUSTOM)
@@ -76,7 +76,7 @@ void ioasid_ns_free(struct ioasid_ns *ns)
 		ioasid__set_destroy(set);
 	}
 	ioasid__notify_destroy(&ns->notify);
-	ioasid__idtable_unmap(ns->table);
+	ioasid__idtable_unmap(ns->view.table);
 	ioasid__bitmap_free(ns->bitmap);
 	ioasid__free(ns);
 }

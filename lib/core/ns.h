@@ -37,16 +37,22 @@
  * Notifier callbacks and work functions run with none of them held.
  */
 struct ioasid_ns {
+	/*
+	 * First, as ioasid/core_inline.h requires: the table (fixed for the
+	 * namespace's life) and the capacity (written under lock, read
+	 * anywhere), which inline lookups read. The padding keeps them off the
+	 * lock's cache line, which every allocation writes.
+	 */
+	struct ioasid_ns_view view;
+	char view_pad[64 - sizeof(struct ioasid_ns_view)];
+
 	struct ioasid__lock lock;
 
-	/* Capacity: written under lock, read anywhere. */
-	_Atomic uint32_t total;
 	_Atomic uint32_t available;
 	uint32_t reserved; /* [ns] held for host pools */
 	bool installed; /* [ns] ioasid_capacity_install() succeeded */
 
-	/* IDs. */
-	struct ioasid__entry *table; /* fixed for the namespace's life */
+	/* IDs; the table is view.table. */
 	struct ioasid__bitmap *bitmap; /* [ns] IDs in use, 0 included */
 	uint32_t nr_live; /* [ns] ACTIVE, FREE_PENDING and RELEASING IDs */
 	uint64_t next_gen; /* [ns] generation of the next allocation */
@@ -63,13 +69,16 @@ struct ioasid_ns {
 };
 
 /* The entry of id, or NULL when id is 0 or beyond the capacity. */
-static inline struct ioasid__entry *ioasid__ns_entry(struct ioasid_ns *ns,
+static inline struct ioasid_entry *ioasid__ns_entry(struct ioasid_ns *ns,
 						     ioasid_t id)
 {
 	if (id == 0 ||
-	    id >= atomic_load_explicit(&ns->total, memory_order_relaxed))
+	    id >= atomic_load_explicit(&ns->view.total, memory_order_relaxed))
 		return NULL;
-	return &ns->table[id];
+	return &ns->view.table[id];
 }
+
+_Static_assert(__builtin_offsetof(struct ioasid_ns, view) == 0,
+	       "inline lookups find the view at the start of the namespace");
 
 #endif /* IOASID_CORE_NS_H */

@@ -286,13 +286,13 @@ int ioasid__set_reserve_member(struct ioasid_set *set)
 
 void ioasid__set_add_member(struct ioasid_set *set, ioasid_t id)
 {
-	set->ns->table[id].member = set->nr_ids;
+	set->ns->view.table[id].member = set->nr_ids;
 	set->members[set->nr_ids++] = id;
 }
 
 void ioasid__set_del_member(struct ioasid_set *set, ioasid_t id)
 {
-	struct ioasid__entry *table = set->ns->table;
+	struct ioasid_entry *table = set->ns->view.table;
 	uint32_t hole = table[id].member;
 	ioasid_t last = set->members[--set->nr_ids];
 
@@ -334,7 +334,7 @@ static bool id_live_in(struct ioasid_set *set, ioasid_t id)
 {
 	struct ioasid__entry_snap snap;
 
-	return ioasid__entry_snapshot(&set->ns->table[id], &snap) &&
+	return ioasid__entry_snapshot(&set->ns->view.table[id], &snap) &&
 	       snap.set == set;
 }
 
@@ -380,7 +380,7 @@ static bool set_next_active(struct ioasid_set *set, uint32_t *pos,
 	ioasid__lock_acquire(&ns->lock);
 	for (; *pos < set->nr_ids; (*pos)++) {
 		ioasid_t id = set->members[*pos];
-		uint64_t w = atomic_load_explicit(&ns->table[id].word,
+		uint64_t w = atomic_load_explicit(&ns->view.table[id].word,
 						  memory_order_relaxed);
 
 		if (ioasid__word_state(w) == IOASID_STATE_ACTIVE) {

@@ -26,6 +26,11 @@
  * namespace's notify lock; the rest never change after creation.
  */
 struct ioasid_set {
+	/*
+	 * First, as ioasid/core_inline.h requires: its inline SPID lookup
+	 * finds the map's reader-side view at the start of the set.
+	 */
+	struct ioasid__spidmap spids; /* writers [ns], readers lock-free */
 	struct ioasid_ns *ns;
 	uint64_t id;
 	enum ioasid_set_type type;
@@ -41,9 +46,12 @@ struct ioasid_set {
 	ioasid_t *members;
 	uint32_t members_cap;
 
-	struct ioasid__spidmap spids; /* writers [ns], readers lock-free */
 	struct ioasid__event_chain chain; /* [notify] */
 };
+
+_Static_assert(__builtin_offsetof(struct ioasid_set, spids) == 0 &&
+		       __builtin_offsetof(struct ioasid__spidmap, view) == 0,
+	       "inline SPID lookups find the map's view at the start of the set");
 
 /*
  * Make room for one more live ID: -EDQUOT at the quota, -ENOMEM if the

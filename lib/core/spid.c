@@ -17,9 +17,9 @@
 
 /* The entry of a live ID of set, for a writer. Namespace lock held. */
 static int spid_owned_entry(struct ioasid_set *set, ioasid_t id,
-			    bool active_only, struct ioasid__entry **ep)
+			    bool active_only, struct ioasid_entry **ep)
 {
-	struct ioasid__entry *e = ioasid__ns_entry(set->ns, id);
+	struct ioasid_entry *e = ioasid__ns_entry(set->ns, id);
 	uint64_t w;
 
 	if (!e)
@@ -37,7 +37,7 @@ static int spid_owned_entry(struct ioasid_set *set, ioasid_t id,
 int ioasid_spid_attach(struct ioasid_set *set, ioasid_t id, ioasid_t spid)
 {
 	struct ioasid_ns *ns = set->ns;
-	struct ioasid__entry *e;
+	struct ioasid_entry *e;
 	void *private = NULL;
 	int ret;
 
@@ -67,7 +67,7 @@ out_unlock:
 int ioasid_spid_detach(struct ioasid_set *set, ioasid_t id)
 {
 	struct ioasid_ns *ns = set->ns;
-	struct ioasid__entry *e;
+	struct ioasid_entry *e;
 	ioasid_t spid = IOASID_INVALID;
 	void *private = NULL;
 	int ret;
@@ -99,7 +99,7 @@ out_unlock:
 static int spid_confirm_get(struct ioasid_set *set, ioasid_t id,
 			    ioasid_t spid)
 {
-	struct ioasid__entry *e = ioasid__ns_entry(set->ns, id);
+	struct ioasid_entry *e = ioasid__ns_entry(set->ns, id);
 	struct ioasid__entry_snap snap;
 
 	if (!e)
@@ -162,7 +162,12 @@ static int spid_find_get(struct ioasid_set *set, ioasid_t spid, ioasid_t *idp)
 	}
 }
 
-int ioasid_spid_find(struct ioasid_set *set, ioasid_t spid, bool get,
+/*
+ * Callers compiled with ioasid/core_inline.h probe the home slot inline and
+ * call this function for everything else. The parentheses keep the
+ * header's ioasid_spid_find() macro from expanding the definition.
+ */
+int (ioasid_spid_find)(struct ioasid_set *set, ioasid_t spid, bool get,
 		     ioasid_t *idp)
 {
 	if (spid == IOASID_INVALID)

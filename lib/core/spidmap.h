@@ -30,14 +30,17 @@
 
 #include <ioasid/core.h>
 
-struct ioasid__spid_table;
-
+/*
+ * The tables (struct ioasid_spid_table) and the reader-side fields (view:
+ * cur, NULL until the first insert, and seq, bumped around every table
+ * switch) are public in ioasid/core_inline.h, whose inline
+ * ioasid_spid_find() probes the home slot: their layout is ABI.
+ */
 struct ioasid__spidmap {
-	struct ioasid__spid_table *_Atomic cur; /* NULL until the first insert */
-	_Atomic uint64_t seq; /* bumped around every table switch */
+	struct ioasid_spid_map_view view;
 	/* Writer-only fields (namespace lock). */
-	struct ioasid__spid_table *spare; /* same size as cur, or NULL */
-	struct ioasid__spid_table *retired; /* smaller tables, list */
+	struct ioasid_spid_table *spare; /* same size as cur, or NULL */
+	struct ioasid_spid_table *retired; /* smaller tables, list */
 	uint32_t live;
 };
 

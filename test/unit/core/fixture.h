@@ -54,7 +54,7 @@ static inline void core_assert_empty(struct ioasid_ns *ns)
 	assert_int_equal(ioasid_capacity_available(ns), total - 1);
 	assert_int_equal(ns->nr_live, 0);
 	for (uint32_t id = 1; id < total; id++) {
-		uint64_t w = atomic_load(&ns->table[id].word);
+		uint64_t w = atomic_load(&ns->view.table[id].word);
 
 		if (ioasid__word_state(w) != IOASID_STATE_IDLE ||
 		    ioasid__word_refs(w))

@@ -354,11 +354,11 @@ static void test_id_get_reference_overflow(void **state)
 
 	assert_int_equal(ioasid_alloc(set, 1, 100, NULL, &id), 0);
 	/* Short of taking 2^32 references: raise the count in the word. */
-	atomic_fetch_add(&ns->table[id].word, bump);
+	atomic_fetch_add(&ns->view.table[id].word, bump);
 	assert_int_equal(core_refs(ns, id), UINT32_MAX);
 	assert_int_equal(ioasid_get(ns, NULL, id), -EOVERFLOW);
 	assert_int_equal(core_refs(ns, id), UINT32_MAX);
-	atomic_fetch_sub(&ns->table[id].word, bump);
+	atomic_fetch_sub(&ns->view.table[id].word, bump);
 	assert_int_equal(ioasid_free(set, id), 0);
 	assert_int_equal(ioasid_set_free(set), 0);
 }

@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ioasid/core_inline.h - inline fast paths of the two hot lookups,
+ * ioasid_find() and ioasid_spid_find() without a reference. Included by
+ * <ioasid/core.h>; do not include it directly.
+ *
+ * Why: a lookup is a handful of loads. Called through the shared library it
+ * costs a call, a return and the spilling around them, several times the
+ * loads themselves, and a caller that looks up many IDs in a row cannot
+ * overlap their cache misses across the calls. As in DPDK's inline hash and
+ * ring accessors or liburcu's inline read side, the common case is compiled
+ * into the caller and anything unusual goes to the library.
+ *
+ * The scheme:
+ *
+ *   - ioasid_find(ns, set, id, privatep) and ioasid_spid_find(set, spid,
+ *     get, idp), written as calls, are function-like macros that expand to
+ *     ioasid_find_inline() and ioasid_spid_find_inline(), static inline
+ *     functions defined below. Their names are part of the API too.
+ *   - The library still exports the functions ioasid_find and
+ *     ioasid_spid_find: taking their address, writing (ioasid_find)(...),
+ *     dlsym(), FFI bindings and C++ callers all reach the out-of-line
+ *     versions.
+ *   - Define IOASID_NO_INLINE before including <ioasid/core.h> to compile
+ *     every call out of line. Compilers without C11 atomics (and C++, where
+ *     _Atomic is not a C++ type before C++23) get the out-of-line functions
+ *     only.
+ *
+ * Equivalence: the inline path returns exactly what the out-of-line
+ * function returns (same results, same errnos) and gives the same
+ * memory-ordering guarantees, because it is the same lock-free reader: it
+ * runs the first attempt of the out-of-line reader and, whenever that
+ * attempt does not settle the answer (the entry moved under it, the SPID
+ * is not in its home slot, the SPID map was rebuilt meanwhile, a reference
+ * is wanted), calls the out-of-line function, which starts over. It uses
+ * C11 atomic loads only, no standalone fences, so ThreadSanitizer sees it
+ * as it sees the library.
+ *
+ * ABI: the structures below are the read-only view the inline code has of
+ * the library's memory. Their layout, the entry word's bit layout, the SPID
+ * slot encoding and the SPID hash are part of libioasid's ABI: any change
+ * to them changes IOASID_INLINE_ABI and the shared library's soname
+ * (SOVERSION), because programs compiled against the old header carry the
+ * old layout in their code. Callers must treat every field as read-only and
+ * read it only through the functions of this header; fields not named in a
+ * comment as read by the inline path are private to the library.
+ */
+#ifndef IOASID_CORE_INLINE_H
+#define IOASID_CORE_INLINE_H
+
+#if !defined(__cplusplus) && defined(__STDC_VERSION__) &&                    \
+	__STDC_VERSION__ >= 201112L && !defined(__STDC_NO_ATOMICS__)
+#define IOASID_HAVE_INLINE_VIEW 1
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The version of the layout below; changes with the soname. */
+#define IOASID_INLINE_ABI 1
+
+/*
+ * The entry word of an ID (struct ioasid_entry.word):
+ *
+ *   bits  0..31  references, the owner's included while it holds it
+ *   bits 32..33  state: enum ioasid_state, or 3 (internal: on its way back
+ *                to the pool, read as not live)
+ *   bit  34      the owning set still holds its reference
+ *   bit  35      the ID came from a custom allocator
+ *   bits 36..63  generation, new at every allocation of the ID
+ */
+#define IOASID_ENTRY_REFS 0xffffffffull
+#define IOASID_ENTRY_STATE_SHIFT 32
+#define IOASID_ENTRY_STATE (3ull << IOASID_ENTRY_STATE_SHIFT)
+#define IOASID_ENTRY_OWNER (1ull << 34)
+#define IOASID_ENTRY_CUSTOM (1ull << 35)
+#define IOASID_ENTRY_GEN_SHIFT 36
+#define IOASID_ENTRY_GEN (~0ull << IOASID_ENTRY_GEN_SHIFT)
+
+/*
+ * One entry of the ID table, indexed by ID. The inline path reads word,
+ * set and private. An entry never moves while its namespace lives.
+ */
+struct ioasid_entry {
+	_Atomic uint64_t word;
+	struct ioasid_set *_Atomic set;
+	void *_Atomic private;
+	_Atomic ioasid_t spid;
+	uint32_t member; /* private to the library */
+};
+
+/*
+ * The first bytes of every struct ioasid_ns. The inline path reads table
+ * and total (the capacity: IDs 1 .. total - 1 may be live).
+ */
+struct ioasid_ns_view {
+	struct ioasid_entry *table; /* IOASID_CAPACITY_MAX entries */
+	_Atomic uint32_t total;
+	uint32_t reserved; /* private to the library */
+};
+
+/*
+ * One table of a set's SPID map: mask + 1 slots (a power of two, at least
+ * 8), each (spid << 32 | id); 0 is an empty slot, IOASID_INVALID << 32 a
+ * deleted one. The header fills one cache line and the table is allocated
+ * on one, so that the eight slots of a line are probed with one miss. The
+ * inline path reads shift, mask and slots.
+ */
+struct ioasid_spid_table {
+	uint32_t mask;
+	uint32_t shift; /* 64 - log2(mask + 1), for ioasid_spid_home() */
+	uint32_t used; /* private to the library */
+	uint32_t reserved; /* private to the library */
+	struct ioasid_spid_table *next; /* private to the library */
+	uint64_t pad[5]; /* private to the library */
+	_Atomic uint64_t slots[];
+};
+
+/*
+ * The first bytes of every struct ioasid_set: its SPID map's current table
+ * (NULL before the first SPID) and a sequence count that moves around every
+ * switch of tables. The inline path reads both.
+ */
+struct ioasid_spid_map_view {
+	struct ioasid_spid_table *_Atomic cur;
+	_Atomic uint64_t seq;
+};
+
+/*
+ * The home slot of spid in a SPID table: Fibonacci hashing, which takes the
+ * top bits of the product with 2^64 / golden ratio.
+ */
+static inline uint32_t ioasid_spid_home(const struct ioasid_spid_table *t,
+					ioasid_t spid)
+{
+	return (uint32_t)(((uint64_t)spid * 0x9e3779b97f4a7c15ull) >> t->shift);
+}
+
+/*
+ * Whether an entry word is ACTIVE (state 1) or FREE_PENDING (2): adding 1
+ * to the state sets its high bit exactly for those two.
+ */
+static inline bool ioasid_entry_word_live(uint64_t w)
+{
+	return ((w + (1ull << IOASID_ENTRY_STATE_SHIFT)) >>
+		(IOASID_ENTRY_STATE_SHIFT + 1)) & 1;
+}
+
+#ifndef IOASID_NO_INLINE
+
+/*
+ * ioasid_find_inline - ioasid_find(), compiled into the caller: one
+ * seqlock-style snapshot of the entry (the word, the fields wanted, the
+ * word again; the fields with acquire so that the second load of the word
+ * is ordered after them). If the word moved in between (a reference taken
+ * or dropped included), the library's ioasid_find() takes over.
+ *
+ * There is no capacity check: the table always spans IOASID_CAPACITY_MAX
+ * entries, and the entries of ID 0 and of IDs at or beyond the installed
+ * capacity are never live, so they answer -ENOENT as the capacity check of
+ * ioasid_find() does.
+ */
+static inline int ioasid_find_inline(struct ioasid_ns *ns,
+				     struct ioasid_set *set, ioasid_t id,
+				     void **privatep)
+{
+	const struct ioasid_ns_view *v = (const struct ioasid_ns_view *)ns;
+	struct ioasid_set *owner = NULL;
+	struct ioasid_entry *e;
+	void *private = NULL;
+	uint64_t w, again;
+
+	if (__builtin_expect(id >= IOASID_CAPACITY_MAX, 0))
+		return -ENOENT;
+	e = &v->table[id];
+	w = atomic_load_explicit(&e->word, memory_order_acquire);
+	if (set)
+		owner = atomic_load_explicit(&e->set, memory_order_acquire);
+	if (privatep)
+		private = atomic_load_explicit(&e->private,
+					       memory_order_acquire);
+	again = atomic_load_explicit(&e->word, memory_order_relaxed);
+	if (__builtin_expect(w != again || !ioasid_entry_word_live(w), 0)) {
+		if (!ioasid_entry_word_live(again))
+			return -ENOENT;
+		return (ioasid_find)(ns, set, id, privatep);
+	}
+	if (set && owner != set)
+		return -EPERM;
+	if (privatep)
+		*privatep = private;
+	return 0;
+}
+
+/*
+ * ioasid_spid_find_inline - ioasid_spid_find(), compiled into the caller
+ * for the common case: no reference wanted, and the SPID in its home slot
+ * or the next one of a map that was not rebuilt during the probe. Anything
+ * else (a miss, an SPID further down its chain, a rebuild, get) is the
+ * library's ioasid_spid_find(), which starts over.
+ */
+static inline int ioasid_spid_find_inline(struct ioasid_set *set,
+					  ioasid_t spid, bool get,
+					  ioasid_t *idp)
+{
+	const struct ioasid_spid_map_view *map =
+		(const struct ioasid_spid_map_view *)set;
+	const struct ioasid_spid_table *t;
+	uint64_t seq, s0, s1, hit0, want = (uint64_t)spid << 32;
+	uint32_t home;
+
+	if (get)
+		return (ioasid_spid_find)(set, spid, get, idp);
+	seq = atomic_load_explicit(&map->seq, memory_order_acquire);
+	t = atomic_load_explicit(&map->cur, memory_order_acquire);
+	if (__builtin_expect(!t, 0))
+		return (ioasid_spid_find)(set, spid, get, idp);
+	home = ioasid_spid_home(t, spid);
+	s0 = atomic_load_explicit(&t->slots[home], memory_order_acquire);
+	s1 = atomic_load_explicit(&t->slots[(home + 1) & t->mask],
+				  memory_order_acquire);
+	/*
+	 * x = slot ^ (spid << 32) is the slot's ID exactly when the slot maps
+	 * spid, and then lies in [1, 2^32 - 1] (no live slot has ID 0, and
+	 * IOASID_INVALID, the high half of a tombstone, is never attached);
+	 * any other slot gives a value outside. The choice between the two
+	 * slots and the final test are arithmetic, not branches: which slot
+	 * holds the SPID is a coin toss the branch predictor would lose.
+	 */
+	s0 ^= want;
+	s1 ^= want;
+	hit0 = -(uint64_t)(s0 - 1 < 0xffffffffull);
+	s0 = s1 ^ ((s0 ^ s1) & hit0);
+	seq ^= atomic_load_explicit(&map->seq, memory_order_acquire);
+	if (__builtin_expect((s0 - 1 >= 0xffffffffull) | (seq != 0), 0))
+		return (ioasid_spid_find)(set, spid, get, idp);
+	*idp = (ioasid_t)s0;
+	return 0;
+}
+
+#define ioasid_find(ns, set, id, privatep)                                     \
+	ioasid_find_inline(ns, set, id, privatep)
+#define ioasid_spid_find(set, spid, get, idp)                                  \
+	ioasid_spid_find_inline(set, spid, get, idp)
+
+#endif /* !IOASID_NO_INLINE */
+#endif /* C11 atomics */
+#endif /* IOASID_CORE_INLINE_H */
