@@ -64,7 +64,7 @@ void ioasid__dmac_free(struct ioasidd_container *ct)
 	/* Unmap everything, then detach the groups (which detaches their
 	 * PASIDs and frees the model's domains); then the memory behind it
 	 * can go. */
-	if (ct->nr_groups && ct->type == IOASID_CONTAINER_TYPE1V2)
+	if (ct->regions.nr && ct->type == IOASID_CONTAINER_TYPE1V2)
 		ioasid_container_unmap_dma(ct->c, &all, NULL);
 	while (ct->nr_groups) {
 		struct ioasid_group *g = ct->groups[--ct->nr_groups];
@@ -292,6 +292,30 @@ int ioasid__dmac_map(struct ioasidd_container *ct,
 
 /* ---- UNMAP_DMA ---- */
 
+/*
+ * type1_unmap_empty - UNMAP_DMA of a TYPE1v2 container holding no mapping,
+ * answered here with the library's checks in its order. Work-around: the
+ * library's type1 unmap calls memmove() with a NULL array when no mapping
+ * was ever made, which UBSan reports (and aborts the daemon on).
+ */
+static int type1_unmap_empty(struct ioasidd_container *ct,
+			     const struct ioasid_dma_unmap *un)
+{
+	struct ioasid_container_info info;
+	uint64_t pgsize;
+
+	if (ioasid_container_get_info(ct->c, &info))
+		return -EINVAL; /* no model */
+	pgsize = info.iova_pgsizes & -info.iova_pgsizes;
+	if (un->iova & (pgsize - 1))
+		return -EINVAL;
+	if (un->flags)
+		return un->iova || un->size ? -EINVAL : 0;
+	if (!un->size || (un->size & (pgsize - 1)))
+		return -EINVAL;
+	return un->iova + (un->size - 1) < un->iova ? -EOVERFLOW : 0;
+}
+
 int ioasid__dmac_unmap(struct ioasidd_container *ct,
 		       const struct ioasid_req_unmap_dma *req,
 		       uint64_t *unmapped)
@@ -305,8 +329,11 @@ int ioasid__dmac_unmap(struct ioasidd_container *ct,
 		un.flags = IOASID_DMA_UNMAP_FLAG_ALL;
 	/* A cut through the middle of a region splits it in two. */
 	ret = ioasid__regions_reserve(&ct->regions, 1);
-	if (!ret)
-		ret = ioasid_container_unmap_dma(ct->c, &un, unmapped);
+	if (ret)
+		return ret;
+	if (ct->type == IOASID_CONTAINER_TYPE1V2 && !ct->regions.nr)
+		return type1_unmap_empty(ct, &un);
+	ret = ioasid_container_unmap_dma(ct->c, &un, unmapped);
 	if (ret)
 		return ret;
 	if (un.flags) {

@@ -207,6 +207,23 @@ static void test_iommu_container_errors(void **state)
 	assert_int_equal(ic_attach(fd_, id, G_DSA), 0);
 	assert_int_equal(ic_attach(fd_, id, G_DSA), -EEXIST);
 	assert_int_equal(ic_attach(fd_, ids[1], G_DSA), -EBUSY);
+	/* Unmapping in a container that never held a mapping. */
+	{
+		uint64_t bytes = 1;
+
+		assert_int_equal(ic_unmap(fd_, id, 0, MIB, 0, &bytes), 0);
+		assert_int_equal(bytes, 0);
+		assert_int_equal(ic_unmap(fd_, id, 0x800, MIB, 0, &bytes),
+				 -EINVAL);
+		assert_int_equal(ic_unmap(fd_, id, 0, 0, 0, &bytes), -EINVAL);
+		assert_int_equal(ic_unmap(fd_, id, UINT64_MAX - PAGE + 1,
+					  2 * PAGE, 0, &bytes), -EOVERFLOW);
+		assert_int_equal(ic_unmap(fd_, id, PAGE, 0,
+					  IOASID_UNMAP_DMA_ALL, &bytes), -EINVAL);
+		assert_int_equal(ic_unmap(fd_, id, 0, 0, IOASID_UNMAP_DMA_ALL,
+					  &bytes), 0);
+		assert_int_equal(bytes, 0);
+	}
 	/* A group in use can neither be released nor its container go. */
 	assert_int_equal(ic_release(fd_, G_DSA), -EBUSY);
 	assert_int_equal(ic_destroy(fd_, id), -EBUSY);
