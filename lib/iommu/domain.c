@@ -16,8 +16,8 @@
  * lets the page table prepare and commit; unmap checks the area rules (and
  * allocates any split tables) before it clears a single entry. The IOTLB is
  * invalidated before unmap returns; page tables that an unmap (or a failed
- * map) unlinks are freed after an RCU grace period because ioasid_iommu_
- * translate() walks without the lock.
+ * map) unlinks go back to the IOMMU's table cache only after an RCU grace
+ * period because ioasid_iommu_translate() walks without the lock.
  */
 #include <errno.h>
 #include <string.h>
@@ -36,8 +36,9 @@
  * Tables unlinked by unmap (or by a failed map) may still be read by a
  * concurrent translate, so they go on the IOMMU's reclaim list. Once the
  * list holds IOASID__RECLAIM_BATCH tables, the thread that filled it takes
- * the whole list, waits for one grace period and frees it: one
- * synchronize_rcu() per batch keeps unmap cheap. No allocation, no helper
+ * the whole list, waits for one grace period and gives it back to the
+ * IOMMU's table cache (ptcache.h): one synchronize_rcu() per batch keeps
+ * unmap cheap. No allocation, no helper
  * thread (call_rcu() is not used: its hand-off is invisible to TSan).
  */
 
@@ -45,12 +46,13 @@
 char ioasid__rcu_tsan_sync;
 #endif
 
-static void reclaim_free_after_grace(struct ioasid__pt_reclaim *rc)
+static void reclaim_free_after_grace(struct ioasid_iommu *iommu,
+				     struct ioasid__pt_reclaim *rc)
 {
 	if (!rc->head)
 		return;
 	ioasid__rcu_synchronize();
-	ioasid__pt_reclaim_free(rc);
+	ioasid__pt_cache_put_list(&iommu->ptcache, rc);
 }
 
 /* Queue rc's tables; free the queue if it is full. Called without dom->lock. */
@@ -66,7 +68,7 @@ static void reclaim_defer(struct ioasid_iommu *iommu, struct ioasid__pt_reclaim 
 	if (r->tables.count >= IOASID__RECLAIM_BATCH)
 		ioasid__pt_reclaim_splice(&full, &r->tables);
 	pthread_mutex_unlock(&r->lock);
-	reclaim_free_after_grace(&full);
+	reclaim_free_after_grace(iommu, &full);
 }
 
 void ioasid__reclaim_flush(struct ioasid_iommu *iommu)
@@ -77,7 +79,7 @@ void ioasid__reclaim_flush(struct ioasid_iommu *iommu)
 	pthread_mutex_lock(&r->lock);
 	ioasid__pt_reclaim_splice(&all, &r->tables);
 	pthread_mutex_unlock(&r->lock);
-	reclaim_free_after_grace(&all);
+	reclaim_free_after_grace(iommu, &all);
 }
 
 /* ------------------------------------------------------------------------
@@ -94,9 +96,10 @@ static void domain_release(struct ioasid_domain *dom)
 
 static int domain_init_paging(struct ioasid_domain *dom)
 {
-	const struct ioasid_iommu *iommu = dom->iommu;
+	struct ioasid_iommu *iommu = dom->iommu;
 
-	return ioasid__pgtable_init(&dom->pt, iommu->levels, iommu->caps.pgsize_bitmap);
+	return ioasid__pgtable_init(&dom->pt, &iommu->ptcache, iommu->levels,
+				    iommu->caps.pgsize_bitmap);
 }
 
 int ioasid_domain_alloc(struct ioasid_iommu *iommu, enum ioasid_domain_type type,
@@ -283,7 +286,7 @@ static int unmap_split_ends(struct ioasid_domain *dom, uint64_t iova, uint64_t l
 	need = ioasid__pgtable_split_need(&dom->pt, iova);
 	if (right)
 		need += ioasid__pgtable_split_need(&dom->pt, last + 1);
-	ret = ioasid__pgtable_spare_alloc(&spare, need);
+	ret = ioasid__pgtable_spare_alloc(&dom->pt, &spare, need);
 	if (ret)
 		return ret;
 	ioasid__pgtable_split_at(&dom->pt, iova, &spare);
@@ -292,7 +295,7 @@ static int unmap_split_ends(struct ioasid_domain *dom, uint64_t iova, uint64_t l
 		dom->nr_areas += ioasid__pgtable_mark_start(&dom->pt, last + 1);
 	}
 	/* Spares are left when both ends were in one leaf; never linked. */
-	ioasid__pt_reclaim_free(&spare);
+	ioasid__pt_cache_put_list(dom->pt.cache, &spare);
 	return 0;
 }
 

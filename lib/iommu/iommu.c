@@ -152,9 +152,14 @@ int ioasid_iommu_alloc(const struct ioasid_iommu_caps *caps,
 	ret = -pthread_mutex_init(&iommu->reclaim.lock, NULL);
 	if (ret)
 		goto err_destroy_iotlb;
+	ret = ioasid__pt_cache_init(&iommu->ptcache);
+	if (ret)
+		goto err_destroy_reclaim;
 	*iommup = iommu;
 	return 0;
 
+err_destroy_reclaim:
+	pthread_mutex_destroy(&iommu->reclaim.lock);
 err_destroy_iotlb:
 	ioasid__iotlb_destroy(&iommu->iotlb);
 err_free_caps:
@@ -169,6 +174,7 @@ void ioasid_iommu_free(struct ioasid_iommu *iommu)
 	if (!iommu)
 		return;
 	ioasid__reclaim_flush(iommu);
+	ioasid__pt_cache_destroy(&iommu->ptcache);
 	pthread_mutex_destroy(&iommu->reclaim.lock);
 	ioasid__iotlb_destroy(&iommu->iotlb);
 	ioasid__free(iommu->reserved);

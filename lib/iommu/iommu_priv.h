@@ -17,10 +17,12 @@
 
 #include "iommu/iotlb.h"
 #include "iommu/pgtable.h"
+#include "iommu/ptcache.h"
 
 /*
  * Page tables unlinked from any domain of the instance, waiting for an RCU
- * grace period before they are freed (see domain.c). Lock: its own mutex,
+ * grace period before they go back to the instance's table cache (see
+ * domain.c). Lock: its own mutex,
  * a leaf lock, never held across synchronize_rcu().
  */
 struct ioasid__reclaim {
@@ -28,12 +30,13 @@ struct ioasid__reclaim {
 	struct ioasid__pt_reclaim tables;
 };
 
-/* Tables (4 KiB each) the reclaim list collects before it waits and frees. */
+/* Tables (4 KiB each) the reclaim list collects before it waits and gives back. */
 #define IOASID__RECLAIM_BATCH 512u
 
 /*
- * An IOMMU instance. Everything but the IOTLB and the reclaim list is
- * fixed at allocation; the IOTLB has its own lock-free rules (iotlb.h).
+ * An IOMMU instance. Everything but the IOTLB, the reclaim list and the
+ * table cache is fixed at allocation; the IOTLB has its own lock-free rules
+ * (iotlb.h), the other two their own locks.
  */
 struct ioasid_iommu {
 	struct ioasid_iommu_caps caps; /* name and reserved point below */
@@ -43,6 +46,7 @@ struct ioasid_iommu {
 	unsigned int levels;
 	struct ioasid__iotlb iotlb;
 	struct ioasid__reclaim reclaim;
+	struct ioasid__pt_cache ptcache; /* every domain's page tables */
 };
 
 /*
@@ -83,7 +87,7 @@ static inline void ioasid__rcu_synchronize(void)
 #endif
 }
 
-/* Free the instance's reclaim list after a grace period (domain.c). */
+/* Give the instance's reclaim list back after a grace period (domain.c). */
 void ioasid__reclaim_flush(struct ioasid_iommu *iommu);
 
 /* The bounded fault ring of a domain. Lock: its own mutex, a leaf lock. */

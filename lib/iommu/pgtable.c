@@ -21,7 +21,6 @@
 #include <string.h>
 
 #include "iommu/pgtable.h"
-#include "util/alloc.h"
 
 /* Entries are read and written whole, atomically (see pgtable.h). */
 static inline uint64_t pte_load(const uint64_t *p)
@@ -82,24 +81,14 @@ static inline uint64_t entry_clip(uint64_t iova, unsigned int level, uint64_t la
  * Table memory and the reclaim list
  */
 
-static uint64_t *table_alloc_raw(void)
-{
-	uint64_t *t = ioasid__aligned_alloc(IOASID__PT_TABLE_BYTES, IOASID__PT_TABLE_BYTES);
-
-	if (!t)
-		return NULL;
-	/* A table must be addressable by an entry's 40-bit address field. */
-	if ((uintptr_t)t & ~(uintptr_t)IOASID__PTE_ADDR) {
-		ioasid__free(t);
-		return NULL;
-	}
-	memset(t, 0, IOASID__PT_TABLE_BYTES);
-	return t;
-}
-
+/*
+ * Tables come from the IOMMU's cache (ptcache.h): zero-filled, 4 KiB
+ * aligned, at user-space addresses, which an entry's address field
+ * (bits 12-51) always holds.
+ */
 static uint64_t *table_alloc(struct ioasid__pgtable *pt)
 {
-	uint64_t *t = table_alloc_raw();
+	uint64_t *t = ioasid__pt_cache_get(pt->cache);
 
 	if (t)
 		pt->nr_tables++;
@@ -127,12 +116,6 @@ static uint64_t *reclaim_pop(struct ioasid__pt_reclaim *rc)
 	return t;
 }
 
-void ioasid__pt_reclaim_free(struct ioasid__pt_reclaim *rc)
-{
-	while (rc->head)
-		ioasid__free(reclaim_pop(rc));
-}
-
 void ioasid__pt_reclaim_splice(struct ioasid__pt_reclaim *dst,
 			       struct ioasid__pt_reclaim *src)
 {
@@ -147,22 +130,23 @@ void ioasid__pt_reclaim_splice(struct ioasid__pt_reclaim *dst,
 	src->count = 0;
 }
 
-int ioasid__pgtable_spare_alloc(struct ioasid__pt_reclaim *spare, unsigned int n)
+int ioasid__pgtable_spare_alloc(struct ioasid__pgtable *pt,
+				struct ioasid__pt_reclaim *spare, unsigned int n)
 {
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		uint64_t *t = table_alloc_raw();
+		uint64_t *t = ioasid__pt_cache_get(pt->cache);
 
 		if (!t)
-			goto err_free_taken;
+			goto err_put_taken;
 		reclaim_push(spare, t);
 	}
 	return 0;
 
-err_free_taken:
+err_put_taken:
 	while (i--)
-		ioasid__free(reclaim_pop(spare));
+		ioasid__pt_cache_put(pt->cache, reclaim_pop(spare));
 	return -ENOMEM;
 }
 
@@ -170,31 +154,33 @@ err_free_taken:
  * Set-up and teardown
  */
 
-int ioasid__pgtable_init(struct ioasid__pgtable *pt, unsigned int levels,
-			 uint64_t pgsize_bitmap)
+int ioasid__pgtable_init(struct ioasid__pgtable *pt, struct ioasid__pt_cache *cache,
+			 unsigned int levels, uint64_t pgsize_bitmap)
 {
 	memset(pt, 0, sizeof(*pt));
+	pt->cache = cache;
 	pt->levels = levels;
 	pt->pgsize_bitmap = pgsize_bitmap;
 	pt->root = table_alloc(pt);
 	return pt->root ? 0 : -ENOMEM;
 }
 
-static void table_free_tree(uint64_t *t, unsigned int level)
+static void table_free_tree(struct ioasid__pt_cache *cache, uint64_t *t,
+			    unsigned int level)
 {
 	unsigned int i;
 
 	for (i = 0; level > 1 && i < IOASID__PT_ENTRIES; i++) {
 		if (pte_present(t[i]) && pte_is_table(t[i], level))
-			table_free_tree(pte_table(t[i]), level - 1);
+			table_free_tree(cache, pte_table(t[i]), level - 1);
 	}
-	ioasid__free(t);
+	ioasid__pt_cache_put_dirty(cache, t);
 }
 
 void ioasid__pgtable_destroy(struct ioasid__pgtable *pt)
 {
 	if (pt->root)
-		table_free_tree(pt->root, pt->levels);
+		table_free_tree(pt->cache, pt->root, pt->levels);
 	pt->root = NULL;
 	pt->nr_tables = 0;
 	pt->root_count = 0;

@@ -22,8 +22,8 @@
  * the table. ioasid__pgtable_walk() may run concurrently with them: every
  * entry is read and written with single atomic 64-bit accesses, a new
  * table is zero-filled before the release store that links it, and a table
- * that is unlinked is not freed but handed back on a reclaim list for the
- * owner to free after an RCU grace period. While on that list its entry 0
+ * that is unlinked is not given back to the cache but handed back on a
+ * reclaim list for the owner to give back after an RCU grace period. While on that list its entry 0
  * holds the (4 KiB aligned) address of the next table, which a concurrent
  * walker reads as "not present".
  *
@@ -36,6 +36,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "iommu/ptcache.h"
 
 #define IOASID__PTE_R (1ull << 0)
 #define IOASID__PTE_W (1ull << 1)
@@ -56,11 +58,12 @@
  * levels, which never change and are what a concurrent walk reads.
  */
 struct ioasid__pgtable {
+	struct ioasid__pt_cache *cache; /* where tables come from (the IOMMU's) */
 	uint64_t *root;
 	unsigned int levels;
 	uint64_t pgsize_bitmap; /* leaf sizes map may use; always has 4K */
 	uint32_t root_count; /* live entries in the root (it has no parent) */
-	uint64_t nr_tables; /* root included */
+	uint64_t nr_tables; /* in use, root included */
 };
 
 /* Tables unlinked by an operation, to be freed once no walker can see them. */
@@ -85,12 +88,15 @@ static inline uint64_t ioasid__pt_level_size(unsigned int level)
 
 /*
  * Set up an empty table of levels (3..5) levels that may use the leaf sizes
- * in pgsize_bitmap. Returns 0 or -ENOMEM.
+ * in pgsize_bitmap, taking every table from cache. Returns 0 or -ENOMEM.
  */
-int ioasid__pgtable_init(struct ioasid__pgtable *pt, unsigned int levels,
-			 uint64_t pgsize_bitmap);
+int ioasid__pgtable_init(struct ioasid__pgtable *pt, struct ioasid__pt_cache *cache,
+			 unsigned int levels, uint64_t pgsize_bitmap);
 
-/* Free every table at once. No walker may be running. Accepts a zeroed pt. */
+/*
+ * Give every table back to the cache at once. No walker may be running.
+ * Accepts a zeroed pt.
+ */
 void ioasid__pgtable_destroy(struct ioasid__pgtable *pt);
 
 /* True if no leaf maps any byte of [iova, last]. */
@@ -149,23 +155,22 @@ unsigned int ioasid__pgtable_split_need(const struct ioasid__pgtable *pt,
 /*
  * Split the huge leaves that cross iova until iova is a leaf boundary,
  * taking new tables from spare (a reclaim-style list of zeroed tables the
- * caller filled with ioasid__pgtable_spare_alloc()). Translations do not
- * change: the new tables keep every page of the leaf they replace.
+ * caller filled with ioasid__pgtable_spare_alloc(); give the unused ones
+ * back with ioasid__pt_cache_put_list()). Translations do not change: the
+ * new tables keep every page of the leaf they replace.
  */
 void ioasid__pgtable_split_at(struct ioasid__pgtable *pt, uint64_t iova,
 			      struct ioasid__pt_reclaim *spare);
 
-/* Allocate n zeroed tables onto spare. Returns 0 or -ENOMEM (spare as before). */
-int ioasid__pgtable_spare_alloc(struct ioasid__pt_reclaim *spare, unsigned int n);
+/* Take n zeroed tables from pt's cache onto spare. 0 or -ENOMEM (spare as before). */
+int ioasid__pgtable_spare_alloc(struct ioasid__pgtable *pt,
+				struct ioasid__pt_reclaim *spare, unsigned int n);
 
 /*
  * Set START on the leaf holding iova if it is present and not already an
  * area start. Returns true if it changed (a new area began).
  */
 bool ioasid__pgtable_mark_start(struct ioasid__pgtable *pt, uint64_t iova);
-
-/* Free every table on a reclaim (or spare) list now. */
-void ioasid__pt_reclaim_free(struct ioasid__pt_reclaim *rc);
 
 /* Move every table of src to the front of dst, leaving src empty. */
 void ioasid__pt_reclaim_splice(struct ioasid__pt_reclaim *dst,
