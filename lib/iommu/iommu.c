@@ -224,6 +224,35 @@ static int translate_identity(struct ioasid_domain *dom, uint32_t devid, uint32_
 	return 0;
 }
 
+/* Translation through an IDENTITY or BLOCKED domain. */
+static __attribute__((noinline, cold)) int
+translate_unpaged(struct ioasid_domain *dom, uint32_t devid, uint32_t pasid,
+		  uint64_t iova, uint32_t access, uint64_t *phys)
+{
+	if (dom->type == IOASID_DOMAIN_IDENTITY)
+		return translate_identity(dom, devid, pasid, iova, access, phys);
+	return ioasid__domain_fault(dom, devid, pasid, iova, access,
+				    IOASID_FAULT_BLOCKED, -EFAULT);
+}
+
+/* An IOTLB miss: count it, walk and fill. Kept out of the hit path. */
+static __attribute__((noinline, cold)) int
+translate_miss(struct ioasid_iommu *iommu, struct ioasid_domain *dom, uint32_t devid,
+	       uint32_t pasid, uint64_t iova, uint32_t access, uint64_t *phys)
+{
+	ioasid__iotlb_count_miss(&iommu->iotlb);
+	return ioasid__domain_translate_walk(dom, devid, pasid, iova, access, phys);
+}
+
+/* A hit whose permissions refuse the access. */
+static __attribute__((noinline, cold)) int
+translate_denied(struct ioasid_domain *dom, uint32_t devid, uint32_t pasid,
+		 uint64_t iova, uint32_t access)
+{
+	return ioasid__domain_fault(dom, devid, pasid, iova, access,
+				    IOASID_FAULT_PERMISSION, -EACCES);
+}
+
 int ioasid_iommu_translate(struct ioasid_iommu *iommu, struct ioasid_domain *dom,
 			   uint32_t devid, uint32_t pasid, uint64_t iova,
 			   uint32_t access, uint64_t *phys)
@@ -232,22 +261,18 @@ int ioasid_iommu_translate(struct ioasid_iommu *iommu, struct ioasid_domain *dom
 
 	if (__builtin_expect(!translate_args_ok(iommu, dom, pasid, access), 0))
 		return -EINVAL;
-	if (__builtin_expect(dom->type != IOASID_DOMAIN_PAGING, 0)) {
-		if (dom->type == IOASID_DOMAIN_IDENTITY)
-			return translate_identity(dom, devid, pasid, iova, access, phys);
-		return ioasid__domain_fault(dom, devid, pasid, iova, access,
-					    IOASID_FAULT_BLOCKED, -EFAULT);
-	}
-	if (ioasid__iotlb_lookup(&iommu->iotlb,
-				 __atomic_load_n(&dom->iotlb_tag, __ATOMIC_ACQUIRE),
-				 pasid, iova >> IOASID_PAGE_SHIFT, &data)) {
-		if (__builtin_expect((data & access) != access, 0))
-			return ioasid__domain_fault(dom, devid, pasid, iova, access,
-						    IOASID_FAULT_PERMISSION, -EACCES);
-		*phys = (data & IOASID__PTE_ADDR) | (iova & (IOASID_PAGE_SIZE_4K - 1));
-		return 0;
-	}
-	return ioasid__domain_translate_walk(dom, devid, pasid, iova, access, phys);
+	if (__builtin_expect(dom->type != IOASID_DOMAIN_PAGING, 0))
+		return translate_unpaged(dom, devid, pasid, iova, access, phys);
+	if (__builtin_expect(!ioasid__iotlb_lookup(&iommu->iotlb,
+						   __atomic_load_n(&dom->iotlb_tag,
+								   __ATOMIC_ACQUIRE),
+						   pasid, iova >> IOASID_PAGE_SHIFT, &data),
+			     0))
+		return translate_miss(iommu, dom, devid, pasid, iova, access, phys);
+	if (__builtin_expect((data & access) != access, 0))
+		return translate_denied(dom, devid, pasid, iova, access);
+	*phys = (data & IOASID__PTE_ADDR) | (iova & (IOASID_PAGE_SIZE_4K - 1));
+	return 0;
 }
 
 /* ------------------------------------------------------------------------

@@ -269,6 +269,11 @@ void ioasid__iotlb_inv_range(struct ioasid__iotlb *tlb, uint64_t tag, uint32_t p
 	}
 }
 
+void ioasid__iotlb_count_miss(struct ioasid__iotlb *tlb)
+{
+	ioasid__iotlb_count(tlb, misses);
+}
+
 void ioasid__iotlb_count_inv(struct ioasid__iotlb *tlb)
 {
 	__atomic_fetch_add(&tlb->invalidations, 1, __ATOMIC_RELAXED);

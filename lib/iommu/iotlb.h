@@ -76,7 +76,7 @@ uint64_t ioasid__iotlb_tag_alloc(struct ioasid__iotlb *tlb);
 /* This thread's shard number + 1 (0: none claimed yet). */
 extern __thread unsigned int ioasid__iotlb_tls_shard
 	__attribute__((tls_model("initial-exec")));
-unsigned int ioasid__iotlb_shard_assign(void);
+unsigned int ioasid__iotlb_shard_assign(void) __attribute__((cold));
 
 static inline uint64_t *ioasid__iotlb_counter(struct ioasid__iotlb *tlb, unsigned int *shard,
 					      size_t offset)
@@ -117,8 +117,13 @@ static inline uint64_t ioasid__iotlb_epoch(struct ioasid__iotlb *tlb)
 }
 
 /*
- * Look (tag, pasid, page) up; on a hit store the entry's data and count a
- * hit, else count a miss.
+ * Look (tag, pasid, page) up; on a hit store the entry's data, count a hit
+ * and return true. A miss is counted by the caller's miss path
+ * (ioasid__iotlb_count_miss()), so that the hit path carries nothing of it.
+ *
+ * The page is compared first, with a plain load: it differs in nearly
+ * every way that does not hit, and only a way whose page matches pays for
+ * the sequence-count protocol (count, fields, count again).
  */
 static inline bool ioasid__iotlb_lookup(struct ioasid__iotlb *tlb, uint64_t tag,
 					uint32_t pasid, uint64_t page, uint64_t *data)
@@ -127,9 +132,12 @@ static inline bool ioasid__iotlb_lookup(struct ioasid__iotlb *tlb, uint64_t tag,
 	unsigned int w;
 
 	for (w = 0; w < IOASID__IOTLB_WAYS; w++, e++) {
-		uint32_t s = __atomic_load_n(&e->seq, __ATOMIC_ACQUIRE);
+		uint32_t s;
 		uint64_t d;
 
+		if (__atomic_load_n(&e->page, __ATOMIC_RELAXED) != page)
+			continue;
+		s = __atomic_load_n(&e->seq, __ATOMIC_ACQUIRE);
 		if (__atomic_load_n(&e->tag, __ATOMIC_ACQUIRE) != tag ||
 		    __atomic_load_n(&e->page, __ATOMIC_ACQUIRE) != page ||
 		    __atomic_load_n(&e->pasid, __ATOMIC_ACQUIRE) != pasid)
@@ -141,9 +149,11 @@ static inline bool ioasid__iotlb_lookup(struct ioasid__iotlb *tlb, uint64_t tag,
 		ioasid__iotlb_count(tlb, hits);
 		return true;
 	}
-	ioasid__iotlb_count(tlb, misses);
 	return false;
 }
+
+/* Count a lookup that missed (out of line: the miss path's). */
+void ioasid__iotlb_count_miss(struct ioasid__iotlb *tlb);
 
 /*
  * Install (tag, pasid, page) -> data unless an invalidation ran since epoch
