@@ -119,17 +119,39 @@ static int parse_range(const char *s, struct ioasid_iova_range *r)
 	return r->start <= r->last ? 0 : -EINVAL;
 }
 
-/* name_valid - the library's name rule; '/' allowed for parents. */
+/* component_valid - the library's name rule for n bytes of s. */
+static bool component_valid(const char *s, size_t n)
+{
+	if (!n || (n == 1 && s[0] == '.') ||
+	    (n == 2 && s[0] == '.' && s[1] == '.'))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] <= ' ' || s[i] > '~' || s[i] == '/')
+			return false;
+	return true;
+}
+
+/*
+ * name_valid - a name shorter than size: one component, or, for parents,
+ * components separated by single '/' (no leading or trailing one).
+ */
 static bool name_valid(const char *s, size_t size, bool slash_ok)
 {
 	size_t n = strlen(s);
 
-	if (!n || n >= size || !strcmp(s, ".") || !strcmp(s, ".."))
+	if (n >= size)
 		return false;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] <= ' ' || s[i] > '~' || (s[i] == '/' && !slash_ok))
+	if (!slash_ok)
+		return component_valid(s, n);
+	for (;;) {
+		const char *slash = strchr(s, '/');
+
+		if (!component_valid(s, slash ? (size_t)(slash - s) : strlen(s)))
 			return false;
-	return true;
+		if (!slash)
+			return true;
+		s = slash + 1;
+	}
 }
 
 /* option_split - "key=value" into word (key) and *valuep. */

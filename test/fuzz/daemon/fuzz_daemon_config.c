@@ -4,8 +4,10 @@
  * config_platform.c). A failed parse must leave the configuration exactly
  * as it was; a successful one must leave values within their documented
  * ranges and platform lines referring only to lines before them. Each
- * input is also fed as the options of a platform line.
+ * input is also fed as the options of a platform line, and what the
+ * parser accepts must build (daemon/platform.c).
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 #include <ioasid/core.h>
 
 #include "config.h"
+#include "platform.h"
 
 /* platform_ok - what the platform builder relies on: references point
  * to earlier lines, names are terminated, widths are in range. */
@@ -64,6 +67,15 @@ static void fuzz_platform_lines(const uint8_t *data, size_t size)
 			abort();
 	} else if (!platform_ok(&cfg.platform) || cfg.platform.nr_iommus < 1) {
 		abort();
+	} else {
+		/* What the parser accepts, the library builds. */
+		struct ioasidd_platform *pl;
+		int ret = ioasid__platform_build(&cfg.platform, &pl, NULL, 0);
+
+		if (ret && ret != -ENOMEM)
+			abort();
+		if (!ret)
+			ioasid__platform_free(pl);
 	}
 	ioasid__config_release(&cfg);
 }

@@ -192,7 +192,7 @@ static void test_config_platform_lines(void **state)
 			       "group g1 =\n"
 			       "device 0000:00:01.0 = iommu=b group=g1 parent=pci0000:00 "
 			       "ssid_bits=5 driver=nvme\n"
-			       "device 0000:00:01.0 = parent=pci0000:01\n"
+			       "device 0000:00:01.0 = parent=pci0000:01/bridge\n"
 			       "device lone =\n"
 			       "max_containers = 3\n"
 			       "dma_entry_limit = 10\n",
@@ -226,7 +226,7 @@ static void test_config_platform_lines(void **state)
 	assert_string_equal(pd->devices[0].driver, "nvme");
 	assert_int_equal(pd->devices[0].ssid_bits, 5);
 	/* Same name under another parent; no iommu= means the first. */
-	assert_string_equal(pd->devices[1].parent, "pci0000:01");
+	assert_string_equal(pd->devices[1].parent, "pci0000:01/bridge");
 	assert_int_equal(pd->devices[1].iommu, 0);
 	assert_int_equal(pd->devices[2].group, -1);
 	assert_string_equal(pd->devices[2].driver, "");
@@ -266,6 +266,10 @@ static void test_config_platform_errors_change_nothing(void **state)
 		"device d = group=nope\n",
 		"device d = ssid_bits=21\n",
 		"device d = driver=a/b\n",
+		"device d = parent=/pci\n",
+		"device d = parent=pci//x\n",
+		"device d = parent=pci/\n",
+		"device d = parent=pci/..\n",
 		"device d = colour=blue\n",
 		"device d0 =\n", /* declared twice */
 		"max_containers = 4097\n",
