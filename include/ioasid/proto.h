@@ -342,8 +342,9 @@ struct ioasid_rep_page {
  * ---- GROUPS: struct ioasid_req_page -> ioasid_rep_page of
  * ioasid_group_entry, by ascending group id from start ----
  */
-#define IOASID_GROUP_F_VIABLE (1u << 0) /* the caller could claim it
-					 * without DETACH_DRIVERS now */
+#define IOASID_GROUP_F_VIABLE (1u << 0) /* VFIO's viable, for the caller:
+					 * every device unbound or bound
+					 * to the caller */
 
 struct ioasid_group_entry {
 	uint32_t id;
