@@ -249,6 +249,7 @@ static __attribute__((noinline, cold)) int
 translate_denied(struct ioasid_domain *dom, uint32_t devid, uint32_t pasid,
 		 uint64_t iova, uint32_t access)
 {
+	ioasid__iotlb_count_hit(&dom->iommu->iotlb);
 	return ioasid__domain_fault(dom, devid, pasid, iova, access,
 				    IOASID_FAULT_PERMISSION, -EACCES);
 }
@@ -272,6 +273,7 @@ int ioasid_iommu_translate(struct ioasid_iommu *iommu, struct ioasid_domain *dom
 	if (__builtin_expect((data & access) != access, 0))
 		return translate_denied(dom, devid, pasid, iova, access);
 	*phys = (data & IOASID__PTE_ADDR) | (iova & (IOASID_PAGE_SIZE_4K - 1));
+	ioasid__iotlb_count_hit(&iommu->iotlb);
 	return 0;
 }
 

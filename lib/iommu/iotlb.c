@@ -269,6 +269,11 @@ void ioasid__iotlb_inv_range(struct ioasid__iotlb *tlb, uint64_t tag, uint32_t p
 	}
 }
 
+void ioasid__iotlb_count_hit_slow(struct ioasid__iotlb *tlb)
+{
+	ioasid__iotlb_count(tlb, hits);
+}
+
 void ioasid__iotlb_count_miss(struct ioasid__iotlb *tlb)
 {
 	ioasid__iotlb_count(tlb, misses);

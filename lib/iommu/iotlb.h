@@ -116,10 +116,33 @@ static inline uint64_t ioasid__iotlb_epoch(struct ioasid__iotlb *tlb)
 	return __atomic_load_n(&tlb->epoch, __ATOMIC_SEQ_CST);
 }
 
+/* Count a hit on the shared shard or for a thread with no shard yet. */
+void ioasid__iotlb_count_hit_slow(struct ioasid__iotlb *tlb) __attribute__((cold));
+
 /*
- * Look (tag, pasid, page) up; on a hit store the entry's data, count a hit
- * and return true. A miss is counted by the caller's miss path
- * (ioasid__iotlb_count_miss()), so that the hit path carries nothing of it.
+ * Add one to this thread's hit counter: a plain increment of its own shard
+ * in the common case, out of line otherwise. Called last on the hit path,
+ * where nothing else is live, so the rare call costs the hot path nothing.
+ */
+static inline void ioasid__iotlb_count_hit(struct ioasid__iotlb *tlb)
+{
+	unsigned int s = ioasid__iotlb_tls_shard;
+	uint64_t *c;
+
+	if (__builtin_expect(s <= 1, 0)) {
+		ioasid__iotlb_count_hit_slow(tlb);
+		return;
+	}
+	c = &tlb->shards[s - 1].hits;
+	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * Look (tag, pasid, page) up; on a hit store the entry's data and return
+ * true. Nothing is counted here: the caller counts the hit
+ * (ioasid__iotlb_count_hit()) once it has nothing else to do, and a miss
+ * on its out-of-line miss path (ioasid__iotlb_count_miss()), so that the
+ * hit path carries as little as possible.
  *
  * The page is compared first, with a plain load: it differs in nearly
  * every way that does not hit, and only a way whose page matches pays for
@@ -128,10 +151,12 @@ static inline uint64_t ioasid__iotlb_epoch(struct ioasid__iotlb *tlb)
 static inline bool ioasid__iotlb_lookup(struct ioasid__iotlb *tlb, uint64_t tag,
 					uint32_t pasid, uint64_t page, uint64_t *data)
 {
-	struct ioasid__iotlb_entry *e = ioasid__iotlb_set(tlb, tag, page);
+	struct ioasid__iotlb_entry *set = ioasid__iotlb_set(tlb, tag, page);
 	unsigned int w;
 
-	for (w = 0; w < IOASID__IOTLB_WAYS; w++, e++) {
+#pragma GCC unroll 4
+	for (w = 0; w < IOASID__IOTLB_WAYS; w++) {
+		struct ioasid__iotlb_entry *e = &set[w];
 		uint32_t s;
 		uint64_t d;
 
@@ -146,7 +171,6 @@ static inline bool ioasid__iotlb_lookup(struct ioasid__iotlb *tlb, uint64_t tag,
 		if ((s & 1) || __atomic_load_n(&e->seq, __ATOMIC_RELAXED) != s)
 			continue;
 		*data = d;
-		ioasid__iotlb_count(tlb, hits);
 		return true;
 	}
 	return false;
