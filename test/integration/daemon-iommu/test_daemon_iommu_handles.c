@@ -7,7 +7,8 @@
  * claims, so another handle can claim the groups at once.
  *
  * The other handle is a forked child (one handle per process), driven
- * step by step through a socketpair; it uses no cmocka.
+ * step by step through a socketpair; it uses no cmocka. A second daemon
+ * shows a platform described by --config.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -242,12 +243,62 @@ static void test_iommu_close_releases_detached_claim(void **state)
 	close(fd);
 }
 
+static void test_iommu_config_platform(void **state)
+{
+	static const char config[] =
+		"iommu vtd = addr_width=39 pgsizes=4K pasid_bits=4 "
+		"reserved=0x100000-0x1fffff\n"
+		"group gpu = type=unmanaged\n"
+		"group empty =\n"
+		"device 0000:65:00.0 = group=gpu parent=pci0000:64 ssid_bits=4 "
+		"driver=nouveau\n"
+		"device 0000:65:00.1 = group=gpu parent=pci0000:64\n";
+	struct ioasid_rep_container_info info;
+	struct ioasid_group_entry g;
+	struct ioasid_device_entry d;
+	struct rawd other;
+	uint32_t id;
+	int fd;
+
+	rawd_start(&other, config, false);
+	fd = raw_connect(other.sock);
+	assert_int_equal(ic_group(fd, 0, &g), 0);
+	assert_string_equal(g.name, "gpu");
+	assert_int_equal(g.type, IOASID_GROUP_TYPE_UNMANAGED);
+	assert_int_equal(g.nr_devices, 2);
+	assert_int_equal(ic_group(fd, 1, &g), 0);
+	assert_int_equal(g.nr_devices, 0);
+	assert_int_equal(ic_group(fd, 2, &g), -ENOENT);
+	assert_int_equal(ic_device(fd, 1, &d), 0);
+	assert_string_equal(d.driver, "nouveau");
+	assert_string_equal(d.parent, "pci0000:64");
+	assert_int_equal(ic_device(fd, 3, &d), -ENOENT);
+	assert_int_equal(ic_claim(fd, 0, 0), -EBUSY);
+	assert_int_equal(ic_claim(fd, 0, IOASID_GROUP_CLAIM_DETACH_DRIVERS), 0);
+	assert_int_equal(ic_create(fd, IOASID_CONTAINER_TYPE1V2, &id), 0);
+	assert_int_equal(ic_attach(fd, id, 0), 0);
+	assert_int_equal(ic_info(fd, id, &info), 0);
+	assert_int_equal(info.pgsizes, IOASID_PAGE_SIZE_4K);
+	/* The configured reserved range replaced the MSI window. */
+	assert_int_equal(info.nr_iova_ranges, 2);
+	assert_int_equal(info.iova_ranges[0].last, 0xfffff);
+	assert_int_equal(info.iova_ranges[1].start, 0x200000);
+	assert_int_equal(info.iova_ranges[1].last, (1ull << 39) - 1);
+	/* An empty group cannot join a TYPE1v2 container. */
+	assert_int_equal(ic_claim(fd, 1, 0), 0);
+	assert_int_equal(ic_attach(fd, id, 1), -EINVAL);
+	close(fd);
+	assert_int_equal(rawd_stop(&other), 0);
+	rawd_cleanup(&other);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_iommu_foreign_handle),
 		cmocka_unit_test(test_iommu_close_releases_everything),
 		cmocka_unit_test(test_iommu_close_releases_detached_claim),
+		cmocka_unit_test(test_iommu_config_platform),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
