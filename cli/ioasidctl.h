@@ -37,6 +37,8 @@ int ioasidctl_list(const struct ioasidctl_opts *o, int argc, char **argv);
 int ioasidctl_sets(const struct ioasidctl_opts *o, int argc, char **argv);
 int ioasidctl_limit(const struct ioasidctl_opts *o, int argc, char **argv);
 int ioasidctl_shell(const struct ioasidctl_opts *o, int argc, char **argv);
+int ioasidctl_groups(const struct ioasidctl_opts *o, int argc, char **argv);
+int ioasidctl_devices(const struct ioasidctl_opts *o, int argc, char **argv);
 int ioasidctl_host_groups(const struct ioasidctl_opts *o, int argc,
 			  char **argv);
 

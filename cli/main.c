@@ -29,6 +29,8 @@ static const struct command commands[] = {
 	{ "sets", ioasidctl_sets },
 	{ "limit", ioasidctl_limit },
 	{ "shell", ioasidctl_shell },
+	{ "groups", ioasidctl_groups },
+	{ "devices", ioasidctl_devices },
 	{ "host-groups", ioasidctl_host_groups },
 };
 
@@ -42,6 +44,8 @@ static void usage(FILE *f)
 	      "  sets                    every IOASID set\n"
 	      "  limit show [CGROUP]     a resource-controller group (default /)\n"
 	      "  limit set CGROUP N|max  set a group's max (admin)\n"
+	      "  groups                  the daemon's IOMMU groups\n"
+	      "  devices                 the daemon's devices\n"
 	      "  shell                   one handle driven by commands on stdin\n"
 	      "  host-groups [--sysfs-root DIR]\n"
 	      "                          this machine's IOMMU groups (no daemon;\n"

@@ -285,7 +285,8 @@ int ioasidctl_shell(const struct ioasidctl_opts *o, int argc, char **argv)
 		fflush(sh.out);
 	}
 	exports_release(&sh);
-	ioasid_client_close(sh.c);
+	ioasid_client_close(sh.c); /* the daemon drops containers and claims */
+	ioasidctl_dma_release(&sh);
 	events_close(&sh);
 	if (r == -ENOMEM)
 		return ioasidctl_fail("shell", r);

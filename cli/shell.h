@@ -6,6 +6,9 @@
  *             buffers event lines and prints them just before the next
  *             answer, serves exports while idle;
  * shell_exec.c  runs one parsed command against the client;
+ * shell_iommu.c the IOMMU commands: groups, containers, translate, faults;
+ * shell_dma.c   map, unmap, read and write: the memfds behind the shell's
+ *             DMA mappings;
  * shell_xfer.c  hands an export descriptor to another process over a
  *             UNIX socket at FILE (SCM_RIGHTS).
  */
@@ -32,6 +35,17 @@ struct ioasidctl_export {
 	char file[IOASIDCTL_FILE_MAX];
 };
 
+/*
+ * One `map`: the memfd the shell created and passed to the daemon, which
+ * backs [iova, iova + size) of the container from its offset 0. The shell
+ * keeps it so that `read` and `write` reach the memory DMA reaches.
+ */
+struct ioasidctl_dma {
+	uint32_t container;
+	uint64_t iova, size;
+	int memfd;
+};
+
 struct ioasidctl_shell {
 	const struct ioasidctl_opts *o;
 	struct ioasid_client *c;
@@ -43,6 +57,10 @@ struct ioasidctl_shell {
 	unsigned long events_pending, events_dropped;
 	struct ioasidctl_export *exports;
 	size_t nexports;
+	/* The shell's mappings, oldest first (a later one may cover an iova
+	 * an earlier one lost to an unmap: the newest holding it is live). */
+	struct ioasidctl_dma *dmas;
+	size_t ndmas;
 	bool quit;
 };
 
@@ -54,6 +72,8 @@ struct ioasidctl_answer {
 	size_t n;
 	char str[IOASID_CLIENT_PATH_MAX]; /* storage for a string field */
 	uint32_t *ids; /* storage for an IDS field (ioasid_client_array_free) */
+	char *heap[8]; /* strings the answer owns (free) */
+	size_t nheap;
 };
 
 /* ioasidctl_shell_exec - run cmd, filling *ans. */
@@ -63,6 +83,45 @@ void ioasidctl_shell_exec(struct ioasidctl_shell *sh,
 
 /* ioasidctl_answer_release - free what an answer holds. */
 void ioasidctl_answer_release(struct ioasidctl_answer *ans);
+
+/* ioasidctl_answer_fail - the answer is err, with the message
+ * "COMMAND AS TYPED: strerror". */
+void ioasidctl_answer_fail(struct ioasidctl_answer *ans,
+			   const struct ioasidctl_shell_cmd *cmd, int err);
+
+/* ioasidctl_answer_add - append a field (beyond 16 they are dropped). */
+void ioasidctl_answer_add(struct ioasidctl_answer *ans, struct ioasidctl_field f);
+
+/* ioasidctl_answer_named - append a field printed key=value. */
+void ioasidctl_answer_named(struct ioasidctl_answer *ans,
+			    struct ioasidctl_field f);
+
+/*
+ * ioasidctl_answer_keep - hand a malloc()ed string (may be NULL) to the
+ * answer, which frees it on release; returns it, or NULL (freeing it)
+ * when the answer holds too many.
+ */
+char *ioasidctl_answer_keep(struct ioasidctl_answer *ans, char *s);
+
+/* ioasidctl_shell_iommu - run group, container, translate or faults. */
+void ioasidctl_shell_iommu(struct ioasidctl_shell *sh,
+			   const struct ioasidctl_shell_cmd *cmd,
+			   struct ioasidctl_answer *ans);
+
+/* ioasidctl_shell_dma - run map, unmap, read or write. */
+void ioasidctl_shell_dma(struct ioasidctl_shell *sh,
+			 const struct ioasidctl_shell_cmd *cmd,
+			 struct ioasidctl_answer *ans);
+
+/*
+ * ioasidctl_dma_forget - close and drop the shell's mappings of container
+ * that lie inside [iova, iova + size), or all of them with all.
+ */
+void ioasidctl_dma_forget(struct ioasidctl_shell *sh, uint32_t container,
+			  uint64_t iova, uint64_t size, bool all);
+
+/* ioasidctl_dma_release - close every mapping's memfd (at exit). */
+void ioasidctl_dma_release(struct ioasidctl_shell *sh);
 
 /*
  * ioasidctl_xfer_listen - a UNIX SOCK_SEQPACKET socket bound at file (mode

@@ -13,23 +13,42 @@
 
 #include "shell.h"
 
-static void answer_fail(struct ioasidctl_answer *ans,
-			const struct ioasidctl_shell_cmd *cmd, int err)
+void ioasidctl_answer_fail(struct ioasidctl_answer *ans,
+			   const struct ioasidctl_shell_cmd *cmd, int err)
 {
 	ans->err = err;
 	snprintf(ans->msg, sizeof(ans->msg), "%s: %s", cmd->text,
 		 ioasid_strerror(err));
 }
 
-static void answer_add(struct ioasidctl_answer *ans, struct ioasidctl_field f)
+void ioasidctl_answer_add(struct ioasidctl_answer *ans, struct ioasidctl_field f)
 {
 	if (ans->n < sizeof(ans->f) / sizeof(ans->f[0]))
 		ans->f[ans->n++] = f;
 }
 
+void ioasidctl_answer_named(struct ioasidctl_answer *ans,
+			    struct ioasidctl_field f)
+{
+	f.named = true;
+	ioasidctl_answer_add(ans, f);
+}
+
+char *ioasidctl_answer_keep(struct ioasidctl_answer *ans, char *s)
+{
+	if (!s)
+		return NULL;
+	if (ans->nheap == sizeof(ans->heap) / sizeof(ans->heap[0])) {
+		free(s);
+		return NULL;
+	}
+	ans->heap[ans->nheap++] = s;
+	return s;
+}
+
 static void answer_id(struct ioasidctl_answer *ans, ioasid_t id)
 {
-	answer_add(ans, (struct ioasidctl_field)IOASIDCTL_F_U64("id", id));
+	ioasidctl_answer_add(ans, (struct ioasidctl_field)IOASIDCTL_F_U64("id", id));
 }
 
 /* A call whose success has no value: "ok". */
@@ -37,7 +56,7 @@ static void exec_plain(struct ioasidctl_answer *ans,
 		       const struct ioasidctl_shell_cmd *cmd, int r)
 {
 	if (r < 0)
-		answer_fail(ans, cmd, r);
+		ioasidctl_answer_fail(ans, cmd, r);
 }
 
 static void exec_alloc(struct ioasidctl_shell *sh,
@@ -48,7 +67,7 @@ static void exec_alloc(struct ioasidctl_shell *sh,
 	int r = ioasid_client_alloc(sh->c, cmd->a, cmd->b, &id);
 
 	if (r < 0)
-		answer_fail(ans, cmd, r);
+		ioasidctl_answer_fail(ans, cmd, r);
 	else
 		answer_id(ans, id);
 }
@@ -62,15 +81,15 @@ static void exec_find(struct ioasidctl_shell *sh,
 					cmd->flag ? IOASID_CLIENT_FIND_GET : 0, &id);
 
 	if (r < 0)
-		answer_fail(ans, cmd, r);
+		ioasidctl_answer_fail(ans, cmd, r);
 	else
 		answer_id(ans, id);
 }
 
+
 static void named(struct ioasidctl_answer *ans, struct ioasidctl_field f)
 {
-	f.named = true;
-	answer_add(ans, f);
+	ioasidctl_answer_named(ans, f);
 }
 
 static void exec_info(struct ioasidctl_shell *sh,
@@ -81,7 +100,7 @@ static void exec_info(struct ioasidctl_shell *sh,
 	int r = ioasid_client_info(sh->c, &i);
 
 	if (r < 0) {
-		answer_fail(ans, cmd, r);
+		ioasidctl_answer_fail(ans, cmd, r);
 		return;
 	}
 	memcpy(ans->str, i.cgroup, sizeof(ans->str));
@@ -142,7 +161,7 @@ close_listener:
 close_fd:
 	close(fd);
 fail:
-	answer_fail(ans, cmd, r);
+	ioasidctl_answer_fail(ans, cmd, r);
 }
 
 static void exec_import(struct ioasidctl_shell *sh,
@@ -158,7 +177,7 @@ static void exec_import(struct ioasidctl_shell *sh,
 		close(fd);
 	}
 	if (r < 0)
-		answer_fail(ans, cmd, r);
+		ioasidctl_answer_fail(ans, cmd, r);
 	else
 		answer_id(ans, id);
 }
@@ -174,13 +193,13 @@ static void exec_reclaim(struct ioasidctl_shell *sh,
 
 	r = ioasid_client_reclaim(sh->c, &e, &n);
 	if (r < 0) {
-		answer_fail(ans, cmd, r);
+		ioasidctl_answer_fail(ans, cmd, r);
 		return;
 	}
 	ans->ids = calloc(n + 1, sizeof(*ans->ids));
 	if (!ans->ids) {
 		ioasid_client_array_free(e);
-		answer_fail(ans, cmd, -ENOMEM);
+		ioasidctl_answer_fail(ans, cmd, -ENOMEM);
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -188,7 +207,7 @@ static void exec_reclaim(struct ioasidctl_shell *sh,
 	ioasid_client_array_free(e);
 	f.ids = ans->ids;
 	f.n = n;
-	answer_add(ans, f);
+	ioasidctl_answer_add(ans, f);
 }
 
 void ioasidctl_shell_exec(struct ioasidctl_shell *sh,
@@ -240,11 +259,20 @@ void ioasidctl_shell_exec(struct ioasidctl_shell *sh,
 		exec_reclaim(sh, cmd, ans);
 		break;
 	case IOASIDCTL_SH_HELP:
-		answer_add(ans, (struct ioasidctl_field)IOASIDCTL_F_STR(
+		ioasidctl_answer_add(ans, (struct ioasidctl_field)IOASIDCTL_F_STR(
 					       "commands", ioasidctl_shell_help));
 		break;
 	case IOASIDCTL_SH_QUIT:
 		sh->quit = true;
+		break;
+	case IOASIDCTL_SH_MAP:
+	case IOASIDCTL_SH_UNMAP:
+	case IOASIDCTL_SH_READ:
+	case IOASIDCTL_SH_WRITE:
+		ioasidctl_shell_dma(sh, cmd, ans);
+		break;
+	default: /* groups, containers, translate, faults */
+		ioasidctl_shell_iommu(sh, cmd, ans);
 		break;
 	}
 }
@@ -253,4 +281,7 @@ void ioasidctl_answer_release(struct ioasidctl_answer *ans)
 {
 	free(ans->ids);
 	ans->ids = NULL;
+	for (size_t i = 0; i < ans->nheap; i++)
+		free(ans->heap[i]);
+	ans->nheap = 0;
 }

@@ -24,7 +24,14 @@
 const char ioasidctl_shell_help[] =
 	"alloc [MIN MAX]; free ID; get ID; put ID; spid attach ID SPID; "
 	"spid detach ID; spid find SPID [get]; info; export ID FILE; "
-	"import FILE; subscribe [EVENTS]; quota PID N; reclaim; help; quit";
+	"import FILE; subscribe [EVENTS]; quota PID N; reclaim; "
+	"group claim G [detach]; group release G; container new type1|spapr; "
+	"container attach C G; container detach C G; "
+	"container attach-pasid C DEV PASID; container detach-pasid C DEV PASID; "
+	"container info C; container destroy C; "
+	"map C IOVA SIZE [r|w|rw] [FILL]; unmap C IOVA SIZE; unmap C all; "
+	"translate C IOVA [r|w|rw]; translate dev DEV [PASID] IOVA [r|w|rw]; "
+	"faults C; read C IOVA LEN; write C IOVA HEX; help; quit";
 
 struct words {
 	char buf[IOASIDCTL_LINE_MAX + 1];
@@ -66,6 +73,38 @@ static int arg_u32(struct parse *p, int i, const char *what, uint32_t *v)
 		return parse_error(p, "%s %s is out of range", what, s);
 	if (r < 0)
 		return parse_error(p, "%s '%s' is not a number", what, s);
+	return 0;
+}
+
+/* Word i as a u64 argument called what. */
+static int arg_u64(struct parse *p, int i, const char *what, uint64_t *v)
+{
+	const char *s = p->ws->w[i];
+	int r = ioasidctl_parse_u64(s, v);
+
+	if (r == -ERANGE)
+		return parse_error(p, "%s %s is out of range", what, s);
+	if (r < 0)
+		return parse_error(p, "%s '%s' is not a number", what, s);
+	return 0;
+}
+
+/* Whether word i is an access word: r, w or rw. */
+static bool is_access(const struct parse *p, int i)
+{
+	const char *s = p->ws->w[i];
+
+	return !strcmp(s, "r") || !strcmp(s, "w") || !strcmp(s, "rw");
+}
+
+static int arg_access(struct parse *p, int i)
+{
+	const char *s = p->ws->w[i];
+
+	if (!is_access(p, i))
+		return parse_error(p, "access '%s' is not r, w or rw", s);
+	p->cmd->access = (strchr(s, 'r') ? IOASID_CLIENT_DMA_READ : 0) |
+			 (strchr(s, 'w') ? IOASID_CLIENT_DMA_WRITE : 0);
 	return 0;
 }
 
@@ -177,6 +216,190 @@ static int args_quota(struct parse *p)
 	return r ? r : arg_u32(p, 2, "N", &p->cmd->b);
 }
 
+/* ---- IOMMU commands ---- */
+
+static int args_claim(struct parse *p)
+{
+	if (p->ws->n == 4) {
+		if (strcmp(p->ws->w[3], "detach") != 0)
+			return parse_error(p, "expected 'detach', not '%s'",
+					   p->ws->w[3]);
+		p->cmd->flag = true;
+	}
+	return arg_u32(p, 2, "G", &p->cmd->a);
+}
+
+static int args_container_new(struct parse *p)
+{
+	const char *t = p->ws->w[2];
+
+	if (!strcmp(t, "type1") || !strcmp(t, "type1v2"))
+		p->cmd->a = IOASID_CLIENT_CONTAINER_TYPE1V2;
+	else if (!strcmp(t, "spapr"))
+		p->cmd->a = IOASID_CLIENT_CONTAINER_SPAPR_TCE;
+	else if (ioasidctl_parse_u32(t, &p->cmd->a) < 0) /* VFIO's number */
+		return parse_error(p, "type '%s' is not type1, spapr or a "
+				   "number", t);
+	return 0;
+}
+
+/* container WORD C [X [Y]]: a = C, b = X, c = Y, named by what. */
+static int args_container_ids(struct parse *p, const char *x, const char *y)
+{
+	int r = arg_u32(p, 2, "C", &p->cmd->a);
+
+	if (r == 0 && x)
+		r = arg_u32(p, 3, x, &p->cmd->b);
+	if (r == 0 && y)
+		r = arg_u32(p, 4, y, &p->cmd->c);
+	return r;
+}
+
+static int args_container_one(struct parse *p)
+{
+	return args_container_ids(p, NULL, NULL);
+}
+
+static int args_container_group(struct parse *p)
+{
+	return args_container_ids(p, "G", NULL);
+}
+
+static int args_container_pasid(struct parse *p)
+{
+	return args_container_ids(p, "DEV", "PASID");
+}
+
+/* C IOVA at words 1 and 2. */
+static int args_c_iova(struct parse *p)
+{
+	int r = arg_u32(p, 1, "C", &p->cmd->a);
+
+	return r ? r : arg_u64(p, 2, "IOVA", &p->cmd->iova);
+}
+
+static int args_map(struct parse *p)
+{
+	int r = args_c_iova(p), i = 4;
+
+	if (r == 0)
+		r = arg_u64(p, 3, "SIZE", &p->cmd->size);
+	p->cmd->access = IOASID_CLIENT_DMA_READ | IOASID_CLIENT_DMA_WRITE;
+	p->cmd->fill = IOASID_CLIENT_FILL_NONE;
+	if (r == 0 && i < p->ws->n && is_access(p, i))
+		r = arg_access(p, i++);
+	if (r == 0 && i < p->ws->n) {
+		uint32_t fill;
+
+		r = arg_u32(p, i++, "FILL", &fill);
+		if (r == 0 && fill > 255)
+			return parse_error(p, "FILL %u is not a byte (0-255)", fill);
+		p->cmd->fill = (int)fill;
+	}
+	if (r == 0 && i < p->ws->n)
+		return parse_error(p, "usage: map C IOVA SIZE [r|w|rw] [FILL]");
+	return r;
+}
+
+static int args_unmap(struct parse *p)
+{
+	int r = arg_u32(p, 1, "C", &p->cmd->a);
+
+	if (r)
+		return r;
+	if (p->ws->n == 3) {
+		if (strcmp(p->ws->w[2], "all") != 0)
+			return parse_error(p, "usage: unmap C IOVA SIZE | unmap C all");
+		p->cmd->flag = true;
+		return 0;
+	}
+	r = arg_u64(p, 2, "IOVA", &p->cmd->iova);
+	return r ? r : arg_u64(p, 3, "SIZE", &p->cmd->size);
+}
+
+static int args_translate(struct parse *p)
+{
+	int r = args_c_iova(p);
+
+	p->cmd->access = IOASID_CLIENT_DMA_READ;
+	if (r == 0 && p->ws->n == 4)
+		r = arg_access(p, 3);
+	return r;
+}
+
+/* translate dev DEV [PASID] IOVA [ACCESS]: a trailing r/w/rw is the
+ * access, so five words are PASID IOVA or IOVA ACCESS. */
+static int args_translate_dev(struct parse *p)
+{
+	int n = p->ws->n, r;
+	bool acc = is_access(p, n - 1);
+	int iova = acc ? n - 2 : n - 1;
+
+	if (iova < 3)
+		return parse_error(p, "usage: translate dev DEV [PASID] IOVA "
+				   "[r|w|rw]");
+	p->cmd->access = IOASID_CLIENT_DMA_READ;
+	r = arg_u32(p, 2, "DEV", &p->cmd->a);
+	if (r == 0 && iova == 4)
+		r = arg_u32(p, 3, "PASID", &p->cmd->c);
+	if (r == 0)
+		r = arg_u64(p, iova, "IOVA", &p->cmd->iova);
+	if (r == 0 && acc)
+		r = arg_access(p, n - 1);
+	return r;
+}
+
+static int args_faults(struct parse *p)
+{
+	return arg_u32(p, 1, "C", &p->cmd->a);
+}
+
+static int args_read(struct parse *p)
+{
+	int r = args_c_iova(p);
+
+	if (r == 0)
+		r = arg_u64(p, 3, "LEN", &p->cmd->size);
+	if (r == 0 && (p->cmd->size == 0 || p->cmd->size > IOASIDCTL_DMA_BYTES_MAX))
+		return parse_error(p, "LEN %s is not in 1-%d", p->ws->w[3],
+				   IOASIDCTL_DMA_BYTES_MAX);
+	return r;
+}
+
+static int hex_value(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+static int args_write(struct parse *p)
+{
+	const char *h = p->ws->w[3];
+	size_t len = strlen(h);
+	int r = args_c_iova(p);
+
+	if (r)
+		return r;
+	if (len % 2 || len / 2 > IOASIDCTL_DMA_BYTES_MAX)
+		return parse_error(p, "HEX is not 1-%d bytes as pairs of hex "
+				   "digits", IOASIDCTL_DMA_BYTES_MAX);
+	for (size_t i = 0; i < len; i += 2) {
+		int hi = hex_value(h[i]), lo = hex_value(h[i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return parse_error(p, "HEX '%.16s' is not hex digits", h);
+		p->cmd->bytes[i / 2] = (unsigned char)(hi << 4 | lo);
+	}
+	p->cmd->nbytes = len / 2;
+	p->cmd->size = len / 2;
+	return 0;
+}
+
 static int args_none(struct parse *p)
 {
 	(void)p;
@@ -210,6 +433,41 @@ static const struct command commands[] = {
 	  args_subscribe },
 	{ "quota", NULL, "quota", "quota PID N", 3, 3, IOASIDCTL_SH_QUOTA, args_quota },
 	{ "reclaim", NULL, "reclaim", "reclaim", 1, 1, IOASIDCTL_SH_RECLAIM, args_none },
+	{ "group", "claim", "group claim", "group claim G [detach]", 3, 4,
+	  IOASIDCTL_SH_GROUP_CLAIM, args_claim },
+	{ "group", "release", "group release", "group release G", 3, 3,
+	  IOASIDCTL_SH_GROUP_RELEASE, args_id },
+	{ "container", "new", "container new", "container new type1|spapr|N", 3, 3,
+	  IOASIDCTL_SH_CONTAINER_NEW, args_container_new },
+	{ "container", "attach", "container attach", "container attach C G", 4, 4,
+	  IOASIDCTL_SH_CONTAINER_ATTACH, args_container_group },
+	{ "container", "detach", "container detach", "container detach C G", 4, 4,
+	  IOASIDCTL_SH_CONTAINER_DETACH, args_container_group },
+	{ "container", "attach-pasid", "container attach-pasid",
+	  "container attach-pasid C DEV PASID", 5, 5,
+	  IOASIDCTL_SH_CONTAINER_ATTACH_PASID, args_container_pasid },
+	{ "container", "detach-pasid", "container detach-pasid",
+	  "container detach-pasid C DEV PASID", 5, 5,
+	  IOASIDCTL_SH_CONTAINER_DETACH_PASID, args_container_pasid },
+	{ "container", "info", "container info", "container info C", 3, 3,
+	  IOASIDCTL_SH_CONTAINER_INFO, args_container_one },
+	{ "container", "destroy", "container destroy", "container destroy C", 3, 3,
+	  IOASIDCTL_SH_CONTAINER_DESTROY, args_container_one },
+	{ "map", NULL, "map", "map C IOVA SIZE [r|w|rw] [FILL]", 4, 6,
+	  IOASIDCTL_SH_MAP, args_map },
+	{ "unmap", NULL, "unmap", "unmap C IOVA SIZE | unmap C all", 3, 4,
+	  IOASIDCTL_SH_UNMAP, args_unmap },
+	{ "translate", "dev", "translate dev",
+	  "translate dev DEV [PASID] IOVA [r|w|rw]", 4, 6,
+	  IOASIDCTL_SH_TRANSLATE_DEV, args_translate_dev },
+	{ "translate", NULL, "translate", "translate C IOVA [r|w|rw]", 3, 4,
+	  IOASIDCTL_SH_TRANSLATE, args_translate },
+	{ "faults", NULL, "faults", "faults C", 2, 2, IOASIDCTL_SH_FAULTS,
+	  args_faults },
+	{ "read", NULL, "read", "read C IOVA LEN", 4, 4, IOASIDCTL_SH_READ,
+	  args_read },
+	{ "write", NULL, "write", "write C IOVA HEX", 4, 4, IOASIDCTL_SH_WRITE,
+	  args_write },
 	{ "help", NULL, "help", "help", 1, 1, IOASIDCTL_SH_HELP, args_none },
 	{ "quit", NULL, "quit", "quit", 1, 1, IOASIDCTL_SH_QUIT, args_none },
 };
@@ -244,6 +502,36 @@ static const struct command *command_find(const struct words *ws)
 			return c;
 	}
 	return NULL;
+}
+
+/*
+ * A command word that needs a second word ("spid", "group", "container"):
+ * write "WORD: expects a, b or c" to err and return true; false if word
+ * is not one of them.
+ */
+static bool subs_list(const char *word, char *err, size_t errlen)
+{
+	const size_t nc = sizeof(commands) / sizeof(commands[0]);
+	size_t total = 0, seen = 0, off;
+
+	for (size_t i = 0; i < nc; i++)
+		if (!strcmp(commands[i].word, word)) {
+			if (!commands[i].sub)
+				return false; /* a plain command, not this case */
+			total++;
+		}
+	if (total == 0)
+		return false;
+	off = (size_t)snprintf(err, errlen, "%s: expects ", word);
+	for (size_t i = 0; i < nc && off < errlen; i++) {
+		if (strcmp(commands[i].word, word) != 0)
+			continue;
+		seen++;
+		off += (size_t)snprintf(err + off, errlen - off, "%s%s",
+					seen == 1 ? "" : seen == total ? " or " : ", ",
+					commands[i].sub);
+	}
+	return true;
 }
 
 static void text_build(const struct words *ws, char *text, size_t size)
@@ -282,9 +570,7 @@ int ioasidctl_shell_parse(const char *line, struct ioasidctl_shell_cmd *cmd,
 		return 1;
 	c = command_find(&ws);
 	if (!c) {
-		if (strcmp(ws.w[0], "spid") == 0)
-			snprintf(err, errlen, "spid: expects attach, detach or find");
-		else
+		if (!subs_list(ws.w[0], err, errlen))
 			snprintf(err, errlen, "unknown command '%.64s' (try help)",
 				 ws.w[0]);
 		return -EINVAL;

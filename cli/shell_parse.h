@@ -5,9 +5,10 @@
  * One line is one command: words separated by blanks (spaces, tabs), no
  * quoting; a word starting with '#' starts a comment that runs to the end
  * of the line. A line with no words is not a command. Numbers are decimal
- * or 0x hexadecimal (ioasidctl_parse_u32). The parser only parses: it
- * checks syntax and ranges, and the one relation it can see (alloc's
- * min <= max), and leaves everything else to the daemon.
+ * or 0x hexadecimal (ioasidctl_parse_u32, _u64). The parser only parses:
+ * it checks syntax and ranges, and the relations it can see (alloc's
+ * min <= max, read's length), and leaves everything else (alignment,
+ * overlap, permissions) to the daemon.
  *
  * Pure: no I/O, no allocation, so it is fuzzed (test/fuzz/client).
  */
@@ -39,11 +40,37 @@ enum ioasidctl_shell_op {
 	IOASIDCTL_SH_RECLAIM,
 	IOASIDCTL_SH_HELP,
 	IOASIDCTL_SH_QUIT,
+	/* IOMMU: groups, containers, DMA (ioasid/client.h). */
+	IOASIDCTL_SH_GROUP_CLAIM, /* a = group, flag = detach drivers */
+	IOASIDCTL_SH_GROUP_RELEASE, /* a = group */
+	IOASIDCTL_SH_CONTAINER_NEW, /* a = IOASID_CLIENT_CONTAINER_* */
+	IOASIDCTL_SH_CONTAINER_ATTACH, /* a = container, b = group */
+	IOASIDCTL_SH_CONTAINER_DETACH, /* a = container, b = group */
+	IOASIDCTL_SH_CONTAINER_ATTACH_PASID, /* a = container, b = device,
+					      * c = pasid */
+	IOASIDCTL_SH_CONTAINER_DETACH_PASID, /* a, b, c as attach */
+	IOASIDCTL_SH_CONTAINER_INFO, /* a = container */
+	IOASIDCTL_SH_CONTAINER_DESTROY, /* a = container */
+	IOASIDCTL_SH_MAP, /* a = container, iova, size, access, fill */
+	IOASIDCTL_SH_UNMAP, /* a = container, iova, size; flag = all */
+	IOASIDCTL_SH_TRANSLATE, /* a = container, iova, access */
+	IOASIDCTL_SH_TRANSLATE_DEV, /* a = device, c = pasid, iova, access */
+	IOASIDCTL_SH_FAULTS, /* a = container */
+	IOASIDCTL_SH_READ, /* a = container, iova, size (1..DMA_BYTES_MAX) */
+	IOASIDCTL_SH_WRITE, /* a = container, iova, bytes[nbytes] */
 };
+
+/* Most bytes one read or write command moves. */
+#define IOASIDCTL_DMA_BYTES_MAX 1024
 
 struct ioasidctl_shell_cmd {
 	enum ioasidctl_shell_op op;
-	uint32_t a, b;
+	uint32_t a, b, c;
+	uint64_t iova, size;
+	uint32_t access; /* IOASID_CLIENT_DMA_READ and/or _WRITE */
+	int fill; /* a byte, or IOASID_CLIENT_FILL_NONE */
+	unsigned char bytes[IOASIDCTL_DMA_BYTES_MAX];
+	size_t nbytes;
 	bool flag;
 	char file[IOASIDCTL_FILE_MAX];
 	/* The command as it will be named in messages ("free 7"). */
