@@ -597,9 +597,10 @@ int ioasid_client_container_attach_group(struct ioasid_client *c,
 
 /*
  * ioasid_client_container_detach_group - VFIO_GROUP_UNSET_CONTAINER (the
- * claim stays). The last group to leave releases the model: every mapping
- * goes. Errors: -ENOENT no such container or group, or not attached to
- * it; -EBUSY a device of the group has a PASID attached through it.
+ * claim stays); the PASIDs of the group's devices attached through the
+ * container are detached with it. The last group to leave releases the
+ * model: every mapping goes. Errors: -ENOENT no such container or group,
+ * or not attached to it.
  */
 int ioasid_client_container_detach_group(struct ioasid_client *c,
 					 uint32_t container_id,
@@ -607,13 +608,15 @@ int ioasid_client_container_detach_group(struct ioasid_client *c,
 
 /*
  * ioasid_client_container_attach_pasid / _detach_pasid - DMA of device_id
- * tagged with pasid goes (or no longer goes) through the container. The
- * device's group must be attached to the container. Errors: -ENOENT no
- * such container or device, (detach) nothing attached for pasid; -EPERM
- * the device's group is not claimed by this handle (or it has none);
- * -EINVAL (attach) the group is not attached to the container, pasid 0
- * or beyond the device's or IOMMU's PASID width; -EBUSY (attach) that
- * PASID has an address space already.
+ * tagged with pasid goes (or no longer goes) through the container
+ * (TYPE1V2 only). The device's group must be attached to the container;
+ * the attachment goes when the group leaves or the container goes.
+ * Errors: -ENOENT no such container or device, (attach) the device's
+ * group is not attached to the container, (detach) nothing attached for
+ * pasid; -EPERM the device's group is not claimed by this handle (or it
+ * has none); -EINVAL (attach) the container has no group or is SPAPR_TCE,
+ * pasid 0 or beyond the device's or IOMMU's PASID width; -EBUSY (attach)
+ * that PASID has an address space already.
  */
 int ioasid_client_container_attach_pasid(struct ioasid_client *c,
 					 uint32_t container_id,
@@ -678,9 +681,10 @@ int ioasid_client_container_info(struct ioasid_client *c,
  * offset + length wraps; -EINVAL iova, length or offset not aligned to the
  * smallest page size; -EBADF not a regular file; -EINVAL the file is
  * shorter than offset + length; -EACCES, -ENODEV, -ENOMEM the daemon could
- * not map it; -EINVAL outside the usable IOVA ranges (or the SPAPR
- * window); -EEXIST overlaps a mapping (SPAPR: a TCE of the range is set);
- * -ENOSPC (TYPE1V2) the mapping limit is reached.
+ * not map it; then (TYPE1V2) -EEXIST overlaps a mapping, -ENOSPC the
+ * mapping limit is reached, -EINVAL outside the usable IOVA ranges (the
+ * MSI window is reserved), or (SPAPR_TCE) -EINVAL outside the window,
+ * -EEXIST a TCE of the range is set.
  */
 int ioasid_client_map_dma(struct ioasid_client *c, uint32_t container_id,
 			  uint64_t iova, uint64_t length, int memfd,
@@ -734,9 +738,10 @@ struct ioasid_client_translation {
  * and/or _WRITE) at iova through the container, as untagged DMA of "device
  * 0". A refused access is recorded as a fault of the container
  * (ioasid_client_fault_read()). Errors: -EINVAL t NULL, access 0 or with
- * unknown bits; -ENOENT no such container; -EFAULT nothing mapped at iova,
- * iova outside the aperture or reserved, or no group attached; -EACCES
- * mapped without the permission access needs.
+ * unknown bits, or the container has no group (no model); -ENOENT no such
+ * container; -EFAULT nothing mapped at iova, iova outside the aperture or
+ * reserved; -EACCES mapped without the permission access needs; -EIO the
+ * daemon found none of its memory behind the translation (a daemon bug).
  */
 int ioasid_client_translate(struct ioasid_client *c, uint32_t container_id,
 			    uint64_t iova, uint32_t access,
