@@ -4,14 +4,17 @@
  * (include/ioasid/iommu/domain.h) beside the structures QEMU uses for the
  * same jobs, issue 4 "Speed and memory".
  *
- * The model: 2^20 + 65,536 distinct 4 KiB pages drawn uniformly from a
- * 48-bit IOVA space (page numbers below 2^36, the MSI window left out),
- * each with a random page-aligned "physical" address below 2^52 (fixed
- * seed). A fill level of L live mappings maps the first L of them, one
- * ioasid_domain_map() of 4 KiB each, in a domain of an IOMMU with the
- * default capabilities (48-bit, 4K|2M|1G, 4096-entry 4-way IOTLB). The last
- * 65,536 pages (the probes) are never live: the map/unmap figures map and
- * unmap them. Levels are 1K, 64K and 1M = 2^20 live mappings.
+ * The model, per fill level: L live 4 KiB pages and min(L, 65,536) probes
+ * (never live; the map/unmap figures map and unmap them), distinct random
+ * pages each with a random page-aligned "physical" address below 2^52
+ * (fixed seed), drawn from an IOVA window of 4L pages from 1 TiB (25%
+ * occupancy, as guest RAM or an IOVA allocator populates IOVA space): the
+ * levels 1K.in16M, 64K.in1G and 1M.in16G carry the goals. One more level,
+ * 64K.sparse48, draws its pages from the whole 48-bit aperture (the MSI
+ * window left out) and has no goals: it shows the cost of a sparse layout,
+ * where nearly every mapping has tables of its own. Each live page is one
+ * ioasid_domain_map() of 4 KiB in a domain of an IOMMU with the default
+ * capabilities (48-bit, 4K|2M|1G, 4096-entry 4-way IOTLB).
  *
  * The peers, written here after the shape of QEMU's structures (only their
  * shape: the code is ours):
@@ -31,14 +34,14 @@
  *
  * Figures (names start with iommu.):
  *   translate.hit.<L>     ioasid_iommu_translate over a 256-page working set
- *                         warmed into the IOTLB (checked: no miss during the
- *                         measurement) vs the GHashTable IOTLB holding the
- *                         same 256 translations
+ *                         (see hit_pick) warmed into the IOTLB (checked: no
+ *                         miss during the measurement) vs the GHashTable
+ *                         IOTLB holding the same 256 translations
  *   translate.miss.<L>    a full page-table walk, ioasid_domain_iova_to_phys,
  *                         at random live addresses vs the GTree lookup
  *   translate.random.<L>  ioasid_iommu_translate at the same random addresses
  *                         (an IOTLB miss, walk and fill for nearly every
- *                         access at 64K and 1M; mostly hits at 1K) vs the walk
+ *                         access above 1K; mostly hits at 1K) vs the walk
  *   map4k.<L>, unmap4k.<L> map / unmap of single 4 KiB pages at random probe
  *                         addresses vs GTree insert / remove of the same range
  *   pgtable.random.<L>    page-table bytes per live mapping at the level
@@ -69,10 +72,10 @@
 #define IOVA_PAGE_BITS 36 /* a 48-bit aperture */
 #define PHYS_PAGE_BITS 40 /* physical addresses below 2^52 */
 
-#define LIVE_MAX (1u << 20)
-#define PROBES (1u << 16) /* pages that are never live */
-#define MODEL_PAGES (LIVE_MAX + PROBES)
-#define HIT_PAGES 256u /* the hit working set: fits the IOTLB */
+#define PROBES_MAX (1u << 16) /* pages that are never live */
+#define WINDOW_FACTOR 4u /* a level's IOVA window: 4x its live pages */
+#define WINDOW_BASE (UINT64_C(1) << 40) /* 1 TiB: clear of the MSI window */
+#define HIT_PAGES 256u /* the hit working set: fits the IOTLB (see hit_pick) */
 #define HIT_STREAM (1u << 16)
 #define MISS_STREAM (1u << 20)
 #define VERIFY_STREAM 65536u
@@ -102,15 +105,24 @@
 #define GOAL_MAP1G_2M_MS 0.2
 #define GOAL_BYTES_PER_MAPPING 24.0
 
+/*
+ * A fill level: live mappings at random pages of an IOVA window of 4x as
+ * many pages (25% occupancy, as guest RAM or an IOVA allocator populates
+ * IOVA space), or, for the one sparse transparency level, at random pages
+ * of the whole 48-bit aperture (no goals: nearly every mapping has tables
+ * of its own there).
+ */
 struct level {
-	const char *label;
+	const char *label; /* <live>.in<window> or <live>.sparse48 */
 	uint32_t live;
+	bool sparse;
 };
 
 static const struct level levels[] = {
-	{ "1K", 1u << 10 },
-	{ "64K", 1u << 16 },
-	{ "1M", LIVE_MAX },
+	{ "1K.in16M", 1u << 10, false },
+	{ "64K.in1G", 1u << 16, false },
+	{ "1M.in16G", 1u << 20, false },
+	{ "64K.sparse48", 1u << 16, true },
 };
 
 /* ------------------------------------------------------------------------
@@ -118,7 +130,9 @@ static const struct level levels[] = {
  */
 
 struct model {
-	uint64_t *iova; /* MODEL_PAGES page-aligned IOVAs: live, then probes */
+	uint32_t live; /* pages [0, live) are mapped at the level */
+	uint32_t probes; /* pages [live, live + probes) never are */
+	uint64_t *iova; /* page-aligned IOVAs: live, then probes */
 	uint64_t *phys; /* page-aligned physical address of each */
 };
 
@@ -138,7 +152,7 @@ static bool page_reserved(uint64_t page)
 /* Add page to an open-addressing set of page + 1; false if already in. */
 static bool pageset_add(uint64_t *slots, uint64_t mask, uint64_t page)
 {
-	uint64_t i = (page * UINT64_C(0x9e3779b97f4a7c15)) >> 20;
+	uint64_t i = (page * UINT64_C(0x9e3779b97f4a7c15)) >> 32;
 
 	for (;; i++) {
 		uint64_t *slot = &slots[i & mask];
@@ -152,21 +166,37 @@ static bool pageset_add(uint64_t *slots, uint64_t mask, uint64_t page)
 	}
 }
 
-static int model_init(struct model *m)
+/* A random page of the level's window (or of the whole aperture). */
+static uint64_t model_page(struct rng *r, const struct level *l)
 {
-	const uint64_t mask = (UINT64_C(1) << 23) - 1; /* load below 1/8 */
-	uint64_t *slots = calloc(mask + 1, sizeof(*slots));
+	if (l->sparse)
+		return rng_next(r) >> (64 - IOVA_PAGE_BITS);
+	return (WINDOW_BASE >> 12) + rng_below(r, WINDOW_FACTOR * l->live);
+}
+
+static int model_init(struct model *m, const struct level *l)
+{
+	uint32_t probes = l->live < PROBES_MAX ? l->live : PROBES_MAX;
+	uint32_t n = l->live + probes;
+	uint64_t mask = 1;
+	uint64_t *slots;
 	struct rng r = { SEED_MODEL };
 
-	m->iova = malloc(MODEL_PAGES * sizeof(*m->iova));
-	m->phys = malloc(MODEL_PAGES * sizeof(*m->phys));
+	while (mask < 4 * (uint64_t)n) /* load below 1/4 */
+		mask <<= 1;
+	mask--;
+	slots = calloc(mask + 1, sizeof(*slots));
+	m->live = l->live;
+	m->probes = probes;
+	m->iova = malloc(n * sizeof(*m->iova));
+	m->phys = malloc(n * sizeof(*m->phys));
 	if (!slots || !m->iova || !m->phys) {
 		free(slots);
 		model_fini(m);
 		return -ENOMEM;
 	}
-	for (uint32_t i = 0; i < MODEL_PAGES;) {
-		uint64_t page = rng_next(&r) >> (64 - IOVA_PAGE_BITS);
+	for (uint32_t i = 0; i < n;) {
+		uint64_t page = model_page(&r, l);
 
 		if (page_reserved(page) || !pageset_add(slots, mask, page))
 			continue;
@@ -449,6 +479,7 @@ struct world {
 	struct ioasid_domain *dom;
 	GTree *tree;
 	GHashTable *iotlb; /* the peer IOTLB: the hit working set */
+	uint32_t hit[HIT_PAGES]; /* model indices of the hit working set */
 	uint64_t *hit_iova; /* HIT_STREAM reads of the HIT_PAGES pages */
 	uint64_t *hit_want;
 	uint64_t *miss_iova; /* MISS_STREAM reads of random live pages */
@@ -470,9 +501,9 @@ static void world_fini(struct world *w)
 	memset(w, 0, sizeof(*w));
 }
 
-/* A stream of n reads of the pages in [0, pages) of the model. */
-static int stream_new(const struct model *m, uint32_t pages, uint32_t n,
-		      uint64_t seed, uint64_t **iovap, uint64_t **wantp)
+/* A stream of n reads of the model pages pick[0, pages) (or [0, pages)). */
+static int stream_new(const struct model *m, const uint32_t *pick, uint32_t pages,
+		      uint32_t n, uint64_t seed, uint64_t **iovap, uint64_t **wantp)
 {
 	struct rng r = { seed };
 
@@ -484,9 +515,48 @@ static int stream_new(const struct model *m, uint32_t pages, uint32_t n,
 		uint32_t page = rng_below(&r, pages);
 		uint64_t off = offset_of(&r);
 
+		if (pick)
+			page = pick[page];
 		(*iovap)[i] = m->iova[page] + off;
 		(*wantp)[i] = m->phys[page] + off;
 	}
+	return 0;
+}
+
+static const struct model *sort_model;
+
+static int index_by_iova(const void *a, const void *b)
+{
+	uint64_t x = sort_model->iova[*(const uint32_t *)a];
+	uint64_t y = sort_model->iova[*(const uint32_t *)b];
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The hit working set: in a window, the HIT_PAGES live pages of lowest
+ * IOVA (a hot region of about 4 * HIT_PAGES pages, as a DMA ring is); at
+ * the sparse level, where there is no region, the first HIT_PAGES live
+ * pages of the model (random). Either way the measurement fails if any
+ * lookup misses.
+ */
+static int hit_pick(struct world *w, bool sparse)
+{
+	uint32_t *idx;
+
+	for (uint32_t i = 0; i < HIT_PAGES; i++)
+		w->hit[i] = i;
+	if (sparse)
+		return 0;
+	idx = malloc(w->live * sizeof(*idx));
+	if (!idx)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < w->live; i++)
+		idx[i] = i;
+	sort_model = w->m;
+	qsort(idx, w->live, sizeof(*idx), index_by_iova);
+	memcpy(w->hit, idx, sizeof(w->hit));
+	free(idx);
 	return 0;
 }
 
@@ -505,11 +575,12 @@ static int world_fill(struct world *w)
 						PAGE);
 	}
 	for (uint32_t i = 0; i < HIT_PAGES && !err; i++)
-		vtd_iotlb_fill(w->iotlb, m->iova[i], m->phys[i]);
+		vtd_iotlb_fill(w->iotlb, m->iova[w->hit[i]], m->phys[w->hit[i]]);
 	return err;
 }
 
-static int world_init(struct world *w, const struct model *m, uint32_t live)
+static int world_init(struct world *w, const struct model *m, uint32_t live,
+		      bool sparse)
 {
 	int err;
 
@@ -520,12 +591,14 @@ static int world_init(struct world *w, const struct model *m, uint32_t live)
 				 IOASID_PAGE_SIZE_1G,
 			 &w->iommu, &w->dom);
 	if (!err)
+		err = hit_pick(w, sparse);
+	if (!err)
 		err = world_fill(w);
 	if (!err)
-		err = stream_new(m, HIT_PAGES, HIT_STREAM, SEED_HIT,
+		err = stream_new(m, w->hit, HIT_PAGES, HIT_STREAM, SEED_HIT,
 				 &w->hit_iova, &w->hit_want);
 	if (!err)
-		err = stream_new(m, live, MISS_STREAM, SEED_MISS, &w->miss_iova,
+		err = stream_new(m, NULL, live, MISS_STREAM, SEED_MISS, &w->miss_iova,
 				 &w->miss_want);
 	return err;
 }
@@ -705,8 +778,9 @@ static uint64_t iotlb_hits(struct ioasid_iommu *iommu)
 	return st.hits;
 }
 
-static void run_hit(struct bench_ctx *ctx, struct world *w, const char *label)
+static void run_hit(struct bench_ctx *ctx, struct world *w, const struct level *l)
 {
+	const char *label = l->label;
 	char name[64];
 	uint64_t misses;
 
@@ -729,13 +803,15 @@ static void run_hit(struct bench_ctx *ctx, struct world *w, const char *label)
 	bench_report(ctx, &(struct bench_row){
 		.name = name, .unit = "ns/op", .value = s[0].median,
 		.peer = "ghashtable", .peer_value = s[1].median,
-		.goals = { { BENCH_GOAL_VALUE_MAX, GOAL_HIT_NS } } });
+		.goals = { { l->sparse ? BENCH_GOAL_NONE : BENCH_GOAL_VALUE_MAX,
+			     GOAL_HIT_NS } } });
 }
 
-static void run_miss(struct bench_ctx *ctx, struct world *w, const char *label)
+static void run_miss(struct bench_ctx *ctx, struct world *w, const struct level *l)
 {
+	const char *label = l->label;
 	char walk[64], dma[64];
-	bool goal = strcmp(label, "64K") == 0;
+	bool goal = !l->sparse && l->live == (1u << 16);
 
 	snprintf(walk, sizeof(walk), "iommu.translate.miss.%s", label);
 	snprintf(dma, sizeof(dma), "iommu.translate.random.%s", label);
@@ -771,15 +847,15 @@ static void run_miss(struct bench_ctx *ctx, struct world *w, const char *label)
  * stays between L and L + CHUNK live mappings.
  */
 
-static uint32_t probe_first(uint64_t round)
+static uint32_t probe_first(const struct model *m, uint64_t round)
 {
-	return LIVE_MAX + (uint32_t)((round * CHUNK) % PROBES);
+	return m->live + (uint32_t)((round * CHUNK) % m->probes);
 }
 
 static int domain_map_chunk(void *arg, uint64_t round)
 {
 	struct world *w = arg;
-	uint32_t first = probe_first(round);
+	uint32_t first = probe_first(w->m, round);
 
 	for (uint32_t i = first; i < first + CHUNK; i++) {
 		int err = ioasid_domain_map(w->dom, w->m->iova[i], w->m->phys[i],
@@ -794,7 +870,7 @@ static int domain_map_chunk(void *arg, uint64_t round)
 static int domain_unmap_chunk(void *arg, uint64_t round)
 {
 	struct world *w = arg;
-	uint32_t first = probe_first(round);
+	uint32_t first = probe_first(w->m, round);
 
 	for (uint32_t i = first; i < first + CHUNK; i++) {
 		uint64_t unmapped;
@@ -812,7 +888,7 @@ static int domain_unmap_chunk(void *arg, uint64_t round)
 static int tree_insert_chunk(void *arg, uint64_t round)
 {
 	struct world *w = arg;
-	uint32_t first = probe_first(round);
+	uint32_t first = probe_first(w->m, round);
 
 	for (uint32_t i = first; i < first + CHUNK; i++) {
 		int err = range_tree_insert(w->tree, w->m->iova[i],
@@ -827,7 +903,7 @@ static int tree_insert_chunk(void *arg, uint64_t round)
 static int tree_remove_chunk(void *arg, uint64_t round)
 {
 	struct world *w = arg;
-	uint32_t first = probe_first(round);
+	uint32_t first = probe_first(w->m, round);
 
 	for (uint32_t i = first; i < first + CHUNK; i++) {
 		int err = range_tree_remove(w->tree, w->m->iova[i], PAGE);
@@ -842,7 +918,7 @@ static int tree_remove_chunk(void *arg, uint64_t round)
 static int verify_map_chunk(struct bench_ctx *ctx, struct world *w,
 			    const char *name)
 {
-	uint32_t first = probe_first(0);
+	uint32_t first = probe_first(w->m, 0);
 	int err = domain_map_chunk(w, 0);
 
 	if (!err)
@@ -888,8 +964,9 @@ static void check_level_kept(struct bench_ctx *ctx, struct world *w,
 }
 
 static void run_map_unmap(struct bench_ctx *ctx, struct world *w,
-			  const char *label)
+			  const struct level *l)
 {
+	const char *label = l->label;
 	char map[64], unmap[64];
 
 	snprintf(map, sizeof(map), "iommu.map4k.%s", label);
@@ -916,7 +993,8 @@ static void run_map_unmap(struct bench_ctx *ctx, struct world *w,
 		bench_report(ctx, &(struct bench_row){
 			.name = s[i].name, .unit = "ns/op", .value = s[i].median,
 			.peer = s[i + 1].name, .peer_value = s[i + 1].median,
-			.goals = { { BENCH_GOAL_RATIO_MAX, GOAL_MAP_VS_GTREE } } });
+			.goals = { { l->sparse ? BENCH_GOAL_NONE : BENCH_GOAL_RATIO_MAX,
+				     GOAL_MAP_VS_GTREE } } });
 }
 
 static void run_level_memory(struct bench_ctx *ctx, struct world *w,
@@ -949,26 +1027,32 @@ static bool level_wanted(struct bench_ctx *ctx, const char *label)
 	return false;
 }
 
-static void run_level(struct bench_ctx *ctx, const struct model *m,
-		      const struct level *l)
+static void run_level(struct bench_ctx *ctx, const struct level *l)
 {
+	struct model m;
 	struct world w;
 	int err;
 
 	if (!level_wanted(ctx, l->label))
 		return;
 	fprintf(stderr, "iommu: filling %s mappings\n", l->label);
-	err = world_init(&w, m, l->live);
+	err = model_init(&m, l);
+	if (err) {
+		bench_fail(ctx, "iommu %s: model: %s", l->label, strerror(-err));
+		return;
+	}
+	err = world_init(&w, &m, l->live, l->sparse);
 	if (err) {
 		bench_fail(ctx, "iommu %s mappings: set-up failed: %s", l->label,
 			   strerror(-err));
 	} else {
 		run_level_memory(ctx, &w, l->label);
-		run_hit(ctx, &w, l->label);
-		run_miss(ctx, &w, l->label);
-		run_map_unmap(ctx, &w, l->label);
+		run_hit(ctx, &w, l);
+		run_miss(ctx, &w, l);
+		run_map_unmap(ctx, &w, l);
 	}
 	world_fini(&w);
+	model_fini(&m);
 }
 
 /* ------------------------------------------------------------------------
@@ -1201,21 +1285,8 @@ static void run_memory(struct bench_ctx *ctx)
 
 static void iommu_run(struct bench_ctx *ctx)
 {
-	const size_t nr_levels = sizeof(levels) / sizeof(levels[0]);
-	bool any = false;
-	struct model m;
-	int err;
-
-	for (size_t i = 0; i < nr_levels; i++)
-		any = any || level_wanted(ctx, levels[i].label);
-	if (any) {
-		err = model_init(&m);
-		if (err)
-			bench_fail(ctx, "iommu: model: %s", strerror(-err));
-		for (size_t i = 0; i < nr_levels && !err; i++)
-			run_level(ctx, &m, &levels[i]);
-		model_fini(&m);
-	}
+	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
+		run_level(ctx, &levels[i]);
 	run_big(ctx, "iommu.map1g.4k", IOASID_PAGE_SIZE_4K, 3 + 512, GOAL_MAP1G_4K_MS);
 	run_big(ctx, "iommu.map1g.2m", IOASID_PAGE_SIZE_4K | IOASID_PAGE_SIZE_2M, 3,
 		GOAL_MAP1G_2M_MS);
