@@ -4,8 +4,9 @@
  * each request puts on the wire (ioasid/proto.h, 0x300 range), the memfd
  * that travels with MAP_DMA, the decoding of every reply (paged listings,
  * unterminated strings, container info, translation, faults), errors passed
- * through unchanged, malformed replies refused with EPROTO, and the retry
- * policy (listings sent again after a reconnect, everything else -EPIPE).
+ * through unchanged, malformed replies refused with EPROTO, the retry
+ * policy (listings sent again after a reconnect, everything else -EPIPE),
+ * and a fail-the-Nth-allocation sweep over the listings.
  *
  * The fake daemon answers these ops through a hook (hook_iommu) steered by
  * struct iommu_fake: the result to answer with and the data to return. The
@@ -30,6 +31,7 @@
 #include <ioasid/proto.h>
 
 #include "fake_daemon.h"
+#include "sweep.h"
 
 #define NGROUPS 3
 
@@ -755,6 +757,53 @@ static void test_client_iommu_retry_policy(void **state)
 	assert_int_equal(fake_daemon_count_op(f->fake, IOASID_OP_MAP_DMA), 1);
 }
 
+/* ---- allocation failures ---- */
+
+static int sweep_step(void *arg)
+{
+	struct fixture *f = arg;
+	struct ioasid_client_group_entry *g = NULL;
+	struct ioasid_client_device_entry *d = NULL;
+	struct ioasid_client *c;
+	size_t n;
+	int r;
+
+	r = ioasid_client_open(fake_daemon_path(f->fake), &c);
+	if (r < 0)
+		return r;
+	r = ioasid_client_groups(c, &g, &n);
+	if (r == 0 && n != NGROUPS)
+		r = -EIO;
+	if (r == 0)
+		r = ioasid_client_devices(c, &d, &n);
+	if (r == 0 && n != 2)
+		r = -EIO;
+	ioasid_client_array_free(g);
+	ioasid_client_array_free(d);
+	ioasid_client_close(c);
+	return r;
+}
+
+static void sweep_check(int ret, int fired, void *arg)
+{
+	(void)arg;
+	if (fired)
+		assert_int_equal(ret, -ENOMEM);
+	else
+		assert_int_equal(ret, 0);
+}
+
+/* Every allocation of open, the paged listings and close may fail: the
+ * call fails with -ENOMEM and nothing leaks (ASan's leak check). */
+static void test_client_iommu_listings_allocation_sweep(void **state)
+{
+	struct fixture *f = fixture_open(state, NULL);
+
+	ioasid_client_close(f->c);
+	f->c = NULL;
+	assert_true(sweep_alloc_failures(sweep_step, sweep_check, f) > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -775,6 +824,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_client_iommu_unexpected_descriptor_closed,
 					  teardown),
 		cmocka_unit_test_teardown(test_client_iommu_retry_policy, teardown),
+		cmocka_unit_test_teardown(test_client_iommu_listings_allocation_sweep,
+					  teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
