@@ -468,6 +468,8 @@ static int type1_unmap(struct ioasid_container *c,
 					    m->size, 0, NULL);
 		*unmapped += m->size;
 	}
+	if (hi == lo)
+		return 0; /* nothing in range; maps may still be NULL */
 	memmove(&c->maps[lo], &c->maps[hi], (c->nr_maps - hi) * sizeof(c->maps[0]));
 	c->nr_maps -= hi - lo;
 	return 0;

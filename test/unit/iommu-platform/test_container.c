@@ -237,6 +237,12 @@ static void test_container_type1_unmap_rules(void **state)
 	int err;
 
 	type1_ready(x);
+	/* A container that never held a mapping unmaps nothing, either way. */
+	bytes = 7;
+	assert_int_equal(unmap(x->c, 0, 0x10000, K4, &bytes), 0);
+	assert_int_equal(bytes, 0);
+	assert_int_equal(unmap(x->c, IOASID_DMA_UNMAP_FLAG_ALL, 0, 0, &bytes), 0);
+	assert_int_equal(bytes, 0);
 	assert_int_equal(map(x->c, R, 0x10000, 0x100000, 4 * K4), 0);
 	assert_int_equal(map(x->c, R, 0x20000, 0x200000, 2 * K4), 0);
 	assert_int_equal(map(x->c, R, 0x30000, 0x300000, K4), 0);
