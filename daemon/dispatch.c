@@ -101,7 +101,7 @@ static int decode_struct(const struct ioasidd_op *op, uint8_t *body,
 		for (size_t i = op->size; i < size; i++)
 			if (body[i])
 				return -E2BIG;
-	} else {
+	} else if (size < op->size) {
 		memset(body + size, 0, op->size - size);
 	}
 	if (load_u32(body + 4) & ~op->flags_mask)

@@ -9,6 +9,12 @@
  * live IDs for LIST. The daemon is the only caller of the core, and is
  * single-threaded, so after each free or put it can ask the core whether
  * the ID went back to the pool and settle the charge at once.
+ *
+ * Every reference besides the owner's is taken through ioasid__ids_get()
+ * and counted in the slot (hrefs). An ID live in its set with no such
+ * reference is therefore ACTIVE with the owner's reference alone, and
+ * freeing it returns it to the pool: FREE, the hot path, then needs no
+ * ioasid_query() (which takes the namespace lock) before or after.
  */
 #include <errno.h>
 #include <string.h>
@@ -80,14 +86,11 @@ void ioasid__ids_adopt(struct ioasidd *d, ioasid_t id, struct ioasid_cgroup *cg)
 	live_set(d, id, true);
 }
 
-/* id_settle - if id went back to the pool, return its charge. */
-static void id_settle(struct ioasidd *d, ioasid_t id)
+/* slot_release - id went back to the pool: return its charge. */
+static void slot_release(struct ioasidd *d, ioasid_t id)
 {
 	struct ioasidd_slot *slot = &d->slots[id];
-	struct ioasid_info info;
 
-	if (ioasid_query(d->ns, id, &info) || info.state != IOASID_STATE_IDLE)
-		return;
 	if (slot->cg) {
 		/* Cannot fail: this slot's charge is part of cg's current. */
 		(void)ioasid_cgroup_uncharge(slot->cg, 1);
@@ -95,6 +98,16 @@ static void id_settle(struct ioasidd *d, ioasid_t id)
 	}
 	*slot = (struct ioasidd_slot){ 0 };
 	live_set(d, id, false);
+}
+
+/* id_settle - if id went back to the pool, return its charge. */
+static void id_settle(struct ioasidd *d, ioasid_t id)
+{
+	struct ioasid_info info;
+
+	if (ioasid_query(d->ns, id, &info) || info.state != IOASID_STATE_IDLE)
+		return;
+	slot_release(d, id);
 }
 
 int ioasid__ids_alloc(struct session *s, ioasid_t min, ioasid_t max,
@@ -131,7 +144,11 @@ uncharge:
 	return ret;
 }
 
-/* check_active - the checks ioasid_free() makes, before anything changes. */
+/*
+ * check_active - the checks ioasid_free() makes, before anything changes.
+ * info is filled only when handles hold references (slot hrefs): without
+ * them a live ID is ACTIVE (see the top of the file).
+ */
 static int check_active(struct ioasidd *d, struct ioasid_set *set,
 			ioasid_t id, struct ioasid_info *info)
 {
@@ -139,6 +156,8 @@ static int check_active(struct ioasidd *d, struct ioasid_set *set,
 
 	if (ret)
 		return ret;
+	if (!d->slots[id].hrefs) /* a live ID is below capacity */
+		return 0;
 	ret = ioasid_query(d->ns, id, info);
 	if (ret || info->state != IOASID_STATE_ACTIVE)
 		return -ENOENT;
@@ -177,8 +196,11 @@ int ioasid__ids_free(struct ioasidd *d, struct ioasid_set *set, ioasid_t id,
 		log_err("ioasid_free(%u) failed after checks: %d", id, ret);
 		return ret;
 	}
-	if (d->slots[id].hrefs)
-		notify_holders(d, set, &info);
+	if (!d->slots[id].hrefs) {
+		slot_release(d, id); /* the owner's was the only reference */
+		return 0;
+	}
+	notify_holders(d, set, &info);
 	id_settle(d, id);
 	return 0;
 }
