@@ -147,8 +147,9 @@ int ioasid_iommu_alloc(const struct ioasid_iommu_caps *caps,
 /*
  * ioasid_iommu_free - destroy an IOMMU instance. Accepts NULL; never fails.
  * Every domain of the instance must have been freed before. Page tables
- * still waiting for reclaim are freed after a grace period, so this must
- * not be called inside an RCU read-side critical section.
+ * still waiting for reclaim are released after a grace period (so this
+ * must not be called inside an RCU read-side critical section) and the
+ * instance's page-table cache is returned to the system.
  */
 void ioasid_iommu_free(struct ioasid_iommu *iommu);
 
@@ -286,7 +287,7 @@ struct ioasid_domain_info {
 	uint64_t mapped_bytes; /* bytes of IOVA currently mapped */
 	uint64_t nr_areas; /* live areas (map calls not yet unmapped) */
 	uint64_t nr_tables; /* page tables, the root included */
-	uint64_t table_bytes; /* nr_tables * 4096: all page-table memory */
+	uint64_t table_bytes; /* nr_tables * 4096: the tables in use */
 	uint32_t attachments; /* attachments the platform layer holds */
 	uint32_t faults_pending; /* faults waiting in the ring */
 };
@@ -298,9 +299,10 @@ void ioasid_domain_query(struct ioasid_domain *dom, struct ioasid_domain_info *i
  * ioasid_domain_pgtable_bytes - bytes held in page tables (root included).
  * Area boundaries live in software bits of the entries, so this is all the
  * memory the domain's translations take besides the fixed domain struct.
- * Tables an unmap released are not counted, though their memory is only
- * returned once the IOMMU has collected 2 MiB of them (one RCU grace
- * period per batch) or is freed. Never fails.
+ * Tables an unmap released are not counted: after an RCU grace period
+ * (one per batch of 512) they go back to the IOMMU's table cache, which
+ * any domain of the IOMMU reuses and which returns its memory to the
+ * system only when the IOMMU is freed. Never fails.
  */
 uint64_t ioasid_domain_pgtable_bytes(struct ioasid_domain *dom);
 
