@@ -90,6 +90,8 @@ static void on_event(struct ioasid_client *c, const struct ioasid_client_event *
 	struct ioasidctl_shell *sh = arg;
 
 	(void)c;
+	if (ev->type == IOASID_CLIENT_EV_RECONNECTED)
+		ioasidctl_dma_release(sh); /* a new handle owns no mapping */
 	if (!sh->events || sh->events_pending >= IOASIDCTL_EVENTS_MAX) {
 		sh->events_dropped++;
 		return;

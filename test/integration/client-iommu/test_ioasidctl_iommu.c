@@ -11,12 +11,14 @@
  *    each), compared line by line;
  *  - two shells: another handle's container is ENOENT and its claimed group
  *    EBUSY / EPERM, and closing a shell releases everything, so the second
- *    shell can claim the same group afterwards.
+ *    shell can claim the same group afterwards;
+ *  - a shell living through kill -9 and restart of the daemon: its claims,
+ *    containers and mappings are gone, and it starts again from nothing.
  *
  * Script format (as test/integration/client's): "> LINE" is sent to the
  * shell; "##" lines are notes; every other line is an expected answer,
  * where '*' matches any run of characters. These sessions subscribe to no
- * event, so every output line is an answer.
+ * event (and see no reconnect), so every output line is an answer.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -325,6 +327,7 @@ struct shell {
 	struct proc p;
 	char buf[8192];
 	size_t len;
+	char events[1024]; /* event lines seen, joined */
 };
 
 static void shell_start(struct shell *sh, const char *sock)
@@ -333,21 +336,14 @@ static void shell_start(struct shell *sh, const char *sock)
 	proc_start(&sh->p, (const char *[]){ "-s", sock, "shell", NULL });
 }
 
-/* Send a command; return its answer line (without the newline). */
-static const char *shell_ask(struct shell *sh, const char *fmt, ...)
+/* The next output line (without its newline), waiting for it. */
+static const char *shell_line(struct shell *sh)
 {
 	static char line[1024];
 	struct pollfd p = { .fd = sh->p.out, .events = POLLIN };
-	char cmd[512], *nl;
-	va_list ap;
 	ssize_t r;
-	int n;
+	char *nl;
 
-	va_start(ap, fmt);
-	n = vsnprintf(cmd, sizeof(cmd) - 1, fmt, ap);
-	va_end(ap);
-	cmd[n++] = '\n';
-	assert_int_equal(write(sh->p.in, cmd, (size_t)n), n);
 	while (!(nl = memchr(sh->buf, '\n', sh->len))) {
 		assert_int_equal(poll(&p, 1, IO_TIMEOUT_MS), 1);
 		r = read(sh->p.out, sh->buf + sh->len, sizeof(sh->buf) - sh->len);
@@ -359,6 +355,28 @@ static const char *shell_ask(struct shell *sh, const char *fmt, ...)
 	memcpy(line, sh->buf, (size_t)(nl - sh->buf) + 1);
 	sh->len -= (size_t)(nl + 1 - sh->buf);
 	memmove(sh->buf, nl + 1, sh->len);
+	return line;
+}
+
+/* Send a command; return its answer line, keeping event lines aside. */
+static const char *shell_ask(struct shell *sh, const char *fmt, ...)
+{
+	const char *line;
+	char cmd[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(cmd, sizeof(cmd) - 1, fmt, ap);
+	va_end(ap);
+	cmd[n++] = '\n';
+	assert_int_equal(write(sh->p.in, cmd, (size_t)n), n);
+	while (strncmp(line = shell_line(sh), "event ", 6) == 0) {
+		size_t used = strlen(sh->events);
+
+		snprintf(sh->events + used, sizeof(sh->events) - used, "%s\n",
+			 line);
+	}
 	return line;
 }
 
@@ -436,6 +454,38 @@ static void test_ioasidctl_shell_ownership_and_close(void **state)
 			  query(f, false, "devices")));
 }
 
+/* None of a handle's IOMMU state survives a daemon restart. */
+static void test_ioasidctl_shell_iommu_after_daemon_restart(void **state)
+{
+	struct fixture *f = *state;
+	struct shell a;
+
+	shell_start(&a, f->d.sock);
+	assert_string_equal(shell_ask(&a, "group claim 2"), "ok");
+	assert_string_equal(shell_ask(&a, "container new type1"), "ok 1");
+	assert_string_equal(shell_ask(&a, "container attach 1 2"), "ok");
+	assert_string_equal(shell_ask(&a, "map 1 0x100000 0x1000 rw 0x33"), "ok");
+	rawd_kill(&f->d);
+	rawd_restart(&f->d, false);
+	/* The shell reconnects; the new handle has no container, the new
+	 * daemon no claim, and it hands out object IDs from 1 again. */
+	assert_string_equal(shell_ask(&a, "container info 1"),
+			    "error ENOENT: container info 1: no such object");
+	assert_string_equal(a.events, "event RECONNECTED ids=0\n");
+	assert_string_equal(shell_ask(&a, "container new type1"), "ok 1");
+	assert_string_equal(shell_ask(&a, "container attach 1 2"),
+			    "error EPERM: container attach 1 2: owned by another "
+			    "set or handle");
+	assert_string_equal(shell_ask(&a, "group claim 2"), "ok");
+	assert_string_equal(shell_ask(&a, "container attach 1 2"), "ok");
+	assert_string_equal(shell_ask(&a, "read 1 0x100000 1"),
+			    "error EFAULT: read 1 0x100000 1: bad address");
+	assert_string_equal(shell_ask(&a, "map 1 0x100000 0x1000 rw 0x44"), "ok");
+	assert_string_equal(shell_ask(&a, "read 1 0x100000 1"), "ok bytes=44");
+	assert_string_equal(shell_ask(&a, "quit"), "ok");
+	assert_int_equal(proc_wait(&a.p), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -450,6 +500,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ioasidctl_iommu_script_json, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ioasidctl_shell_ownership_and_close,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ioasidctl_shell_iommu_after_daemon_restart,
 						setup, teardown),
 	};
 
