@@ -21,8 +21,10 @@
  * older record there lost that part to an unmap). Records wholly inside an
  * unmapped range are closed and dropped; all of a container's go with
  * `unmap C all`, with `container destroy C`, and when the last group
- * leaves the container (shell_iommu.c); the rest at exit. A record the
- * daemon no longer backs is never used: the translation fails first.
+ * leaves the container (shell_iommu.c); every record goes when the library
+ * reconnects, since the new handle owns no mapping (shell.c); the rest at
+ * exit. A record the daemon no longer backs is never used: the translation
+ * fails first.
  */
 #include <errno.h>
 #include <stdlib.h>
