@@ -292,30 +292,6 @@ int ioasid__dmac_map(struct ioasidd_container *ct,
 
 /* ---- UNMAP_DMA ---- */
 
-/*
- * type1_unmap_empty - UNMAP_DMA of a TYPE1v2 container holding no mapping,
- * answered here with the library's checks in its order. Work-around: the
- * library's type1 unmap calls memmove() with a NULL array when no mapping
- * was ever made, which UBSan reports (and aborts the daemon on).
- */
-static int type1_unmap_empty(struct ioasidd_container *ct,
-			     const struct ioasid_dma_unmap *un)
-{
-	struct ioasid_container_info info;
-	uint64_t pgsize;
-
-	if (ioasid_container_get_info(ct->c, &info))
-		return -EINVAL; /* no model */
-	pgsize = info.iova_pgsizes & -info.iova_pgsizes;
-	if (un->iova & (pgsize - 1))
-		return -EINVAL;
-	if (un->flags)
-		return un->iova || un->size ? -EINVAL : 0;
-	if (!un->size || (un->size & (pgsize - 1)))
-		return -EINVAL;
-	return un->iova + (un->size - 1) < un->iova ? -EOVERFLOW : 0;
-}
-
 int ioasid__dmac_unmap(struct ioasidd_container *ct,
 		       const struct ioasid_req_unmap_dma *req,
 		       uint64_t *unmapped)
@@ -331,8 +307,6 @@ int ioasid__dmac_unmap(struct ioasidd_container *ct,
 	ret = ioasid__regions_reserve(&ct->regions, 1);
 	if (ret)
 		return ret;
-	if (ct->type == IOASID_CONTAINER_TYPE1V2 && !ct->regions.nr)
-		return type1_unmap_empty(ct, &un);
 	ret = ioasid_container_unmap_dma(ct->c, &un, unmapped);
 	if (ret)
 		return ret;
