@@ -34,109 +34,12 @@
 
 #include <cmocka.h>
 
+#include "ctl.h"
 #include "raw.h"
 
-#define OUT_MAX 65536
 #define LINES_MAX 512
-#define IO_TIMEOUT_MS 10000
 
 /* ---- running ioasidctl ---- */
-
-struct proc {
-	pid_t pid;
-	int in, out, err; /* our ends; -1 when closed */
-};
-
-static void proc_start(struct proc *p, const char *const *args)
-{
-	const char *argv[16] = { IOASIDCTL_BIN };
-	int pin[2], pout[2], perr[2];
-	int n = 1;
-
-	for (; *args && n < 15; args++)
-		argv[n++] = *args;
-	argv[n] = NULL;
-	assert_int_equal(pipe2(pin, O_CLOEXEC), 0);
-	assert_int_equal(pipe2(pout, O_CLOEXEC), 0);
-	assert_int_equal(pipe2(perr, O_CLOEXEC), 0);
-	p->pid = fork();
-	assert_true(p->pid >= 0);
-	if (p->pid == 0) {
-		dup2(pin[0], 0);
-		dup2(pout[1], 1);
-		dup2(perr[1], 2);
-		execv(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	close(pin[0]);
-	close(pout[1]);
-	close(perr[1]);
-	p->in = pin[1];
-	p->out = pout[0];
-	p->err = perr[0];
-}
-
-static int proc_wait(struct proc *p)
-{
-	int status;
-
-	if (p->in >= 0)
-		close(p->in);
-	assert_int_equal(waitpid(p->pid, &status, 0), p->pid);
-	close(p->out);
-	close(p->err);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-/* Read stdout and stderr to their ends (bounded by IO_TIMEOUT_MS each). */
-static void proc_drain(struct proc *p, char *out, char *err)
-{
-	struct pollfd fds[2] = { { .fd = p->out, .events = POLLIN },
-				 { .fd = p->err, .events = POLLIN } };
-	size_t len[2] = { 0, 0 };
-
-	while (fds[0].fd >= 0 || fds[1].fd >= 0) {
-		assert_true(poll(fds, 2, IO_TIMEOUT_MS) > 0);
-		for (int i = 0; i < 2; i++) {
-			char *buf = i ? err : out;
-			ssize_t r;
-
-			if (fds[i].fd < 0 || !fds[i].revents)
-				continue;
-			r = read(fds[i].fd, buf + len[i], OUT_MAX - 1 - len[i]);
-			if (r <= 0)
-				fds[i].fd = -1;
-			else
-				len[i] += (size_t)r;
-		}
-	}
-	out[len[0]] = err[len[1]] = '\0';
-}
-
-/* Run ioasidctl with args and input; returns its exit status. */
-static int run(const char *const *args, const char *input, char *out, char *err)
-{
-	struct proc p;
-
-	proc_start(&p, args);
-	if (input)
-		assert_int_equal(write(p.in, input, strlen(input)),
-				 (ssize_t)strlen(input));
-	close(p.in);
-	p.in = -1;
-	proc_drain(&p, out, err);
-	return proc_wait(&p);
-}
-
-/* Glob with '*' as the only special character. */
-static bool match(const char *pat, const char *s)
-{
-	if (*pat == '\0')
-		return *s == '\0';
-	if (*pat == '*')
-		return match(pat + 1, s) || (*s && match(pat, s + 1));
-	return *pat == *s && match(pat + 1, s + 1);
-}
 
 /* ---- fixture ---- */
 
@@ -252,30 +155,6 @@ static void test_ioasidctl_groups_usage_and_no_daemon(void **state)
 
 /* ---- scripted sessions ---- */
 
-static void script_load(const char *name, char *input, char *expected)
-{
-	char path[512], line[1024];
-	size_t ni = 0, ne = 0;
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/%s", SCRIPT_DIR, name);
-	fp = fopen(path, "r");
-	assert_non_null(fp);
-	while (fgets(line, sizeof(line), fp)) {
-		if (strncmp(line, "##", 2) == 0)
-			continue;
-		if (line[0] == '>') {
-			const char *cmd = line[1] == ' ' ? line + 2 : line + 1;
-
-			ni += (size_t)snprintf(input + ni, OUT_MAX - ni, "%s", cmd);
-		} else if (line[0] != '\n') {
-			ne += (size_t)snprintf(expected + ne, OUT_MAX - ne, "%s",
-					       line);
-		}
-	}
-	fclose(fp);
-}
-
 /* Split text (modified) at newlines. */
 static size_t lines_split(char *text, char **line)
 {
@@ -298,7 +177,7 @@ static void script_run(struct fixture *f, const char *name, bool json)
 			       json ? "shell" : NULL, NULL };
 	size_t nw, ng;
 
-	script_load(name, input, expected);
+	script_load(SCRIPT_DIR, name, input, expected);
 	assert_int_equal(run(args, input, f->out, f->err), 0);
 	assert_string_equal(f->err, "");
 	nw = lines_split(expected, want);
@@ -322,63 +201,6 @@ static void test_ioasidctl_iommu_script_json(void **state)
 }
 
 /* ---- interactive shells ---- */
-
-struct shell {
-	struct proc p;
-	char buf[8192];
-	size_t len;
-	char events[1024]; /* event lines seen, joined */
-};
-
-static void shell_start(struct shell *sh, const char *sock)
-{
-	memset(sh, 0, sizeof(*sh));
-	proc_start(&sh->p, (const char *[]){ "-s", sock, "shell", NULL });
-}
-
-/* The next output line (without its newline), waiting for it. */
-static const char *shell_line(struct shell *sh)
-{
-	static char line[1024];
-	struct pollfd p = { .fd = sh->p.out, .events = POLLIN };
-	ssize_t r;
-	char *nl;
-
-	while (!(nl = memchr(sh->buf, '\n', sh->len))) {
-		assert_int_equal(poll(&p, 1, IO_TIMEOUT_MS), 1);
-		r = read(sh->p.out, sh->buf + sh->len, sizeof(sh->buf) - sh->len);
-		assert_true(r > 0);
-		sh->len += (size_t)r;
-	}
-	*nl = '\0';
-	assert_true((size_t)(nl - sh->buf) < sizeof(line));
-	memcpy(line, sh->buf, (size_t)(nl - sh->buf) + 1);
-	sh->len -= (size_t)(nl + 1 - sh->buf);
-	memmove(sh->buf, nl + 1, sh->len);
-	return line;
-}
-
-/* Send a command; return its answer line, keeping event lines aside. */
-static const char *shell_ask(struct shell *sh, const char *fmt, ...)
-{
-	const char *line;
-	char cmd[512];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(cmd, sizeof(cmd) - 1, fmt, ap);
-	va_end(ap);
-	cmd[n++] = '\n';
-	assert_int_equal(write(sh->p.in, cmd, (size_t)n), n);
-	while (strncmp(line = shell_line(sh), "event ", 6) == 0) {
-		size_t used = strlen(sh->events);
-
-		snprintf(sh->events + used, sizeof(sh->events) - used, "%s\n",
-			 line);
-	}
-	return line;
-}
 
 struct unowned {
 	struct fixture *f;
