@@ -34,9 +34,9 @@ static const char *str_or_none(const char *s)
 	return s[0] ? s : NULL;
 }
 
-static void row_fill(struct ioasidctl_field *row,
-		     const struct ioasid_client_device_entry *e)
+static void row_fill(struct ioasidctl_field *row, const void *entry)
 {
+	const struct ioasid_client_device_entry *e = entry;
 	const struct ioasidctl_field r[DEVICES_COLS] = {
 		IOASIDCTL_F_U64("device", e->id),
 		IOASIDCTL_F_STR("name", e->name),
@@ -54,36 +54,26 @@ static void row_fill(struct ioasidctl_field *row,
 		row[i] = r[i];
 }
 
+static int fetch(struct ioasid_client *c, void **entries, size_t *n)
+{
+	struct ioasid_client_device_entry *e;
+	int r = ioasid_client_devices(c, &e, n);
+
+	if (r >= 0)
+		*entries = e; /* the caller frees it with ioasid_client_array_free */
+	return r;
+}
+
 int ioasidctl_devices(const struct ioasidctl_opts *o, int argc, char **argv)
 {
-	static const struct ioasid_client_device_entry none;
-	struct ioasid_client_device_entry *e;
-	struct ioasidctl_field *cells;
-	struct ioasid_client *c;
-	size_t n;
-	int r;
+	static const struct ioasidctl_listing listing = {
+		.cmd = "devices",
+		.cols = DEVICES_COLS,
+		.entry_size = sizeof(struct ioasid_client_device_entry),
+		.fetch = fetch,
+		.row_fill = row_fill,
+	};
 
 	(void)argv;
-	if (argc != 1)
-		return ioasidctl_usage_error("devices: takes no argument");
-	r = ioasidctl_open(o, "devices", &c);
-	if (r)
-		return r;
-	r = ioasid_client_devices(c, &e, &n);
-	ioasid_client_close(c);
-	if (r < 0)
-		return ioasidctl_fail("devices", r);
-	cells = calloc(n * DEVICES_COLS + DEVICES_COLS, sizeof(*cells));
-	if (!cells) {
-		ioasid_client_array_free(e);
-		return ioasidctl_fail("devices", -ENOMEM);
-	}
-	for (size_t i = 0; i < n; i++)
-		row_fill(cells + i * DEVICES_COLS, &e[i]);
-	if (n == 0) /* the header still needs the keys */
-		row_fill(cells, &none);
-	ioasidctl_print_table(stdout, o->json, cells, n, DEVICES_COLS);
-	free(cells);
-	ioasid_client_array_free(e);
-	return IOASIDCTL_OK;
+	return ioasidctl_listing_run(o, argc, &listing);
 }

@@ -71,4 +71,28 @@ int ioasidctl_parse_u32(const char *s, uint32_t *v);
 /* ioasidctl_parse_limit - a number or "max" (IOASID_CLIENT_LIMIT_MAX). */
 int ioasidctl_parse_limit(const char *s, uint64_t *v);
 
+struct ioasidctl_field;
+
+/*
+ * A listing subcommand: one table row per entry of the array the client
+ * library returns (list, sets, groups, devices).
+ */
+struct ioasidctl_listing {
+	const char *cmd; /* the subcommand, for messages */
+	size_t cols; /* fields per row */
+	size_t entry_size;
+	/* Fetch the array (freed with ioasid_client_array_free). */
+	int (*fetch)(struct ioasid_client *c, void **entries, size_t *n);
+	/* Fill one row of cols fields; entry may be all zeroes. */
+	void (*row_fill)(struct ioasidctl_field *row, const void *entry);
+};
+
+/*
+ * ioasidctl_listing_run - the whole subcommand: check that it has no
+ * argument, open a handle, fetch, print the table (plain or JSON; an empty
+ * one still has its header) and return the exit status.
+ */
+int ioasidctl_listing_run(const struct ioasidctl_opts *o, int argc,
+			  const struct ioasidctl_listing *l);
+
 #endif /* IOASIDCTL_H */

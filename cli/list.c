@@ -21,9 +21,9 @@ static const char *state_name(enum ioasid_state s)
 	return "UNKNOWN";
 }
 
-static void row_fill(struct ioasidctl_field *row,
-		     const struct ioasid_client_id_entry *e)
+static void row_fill(struct ioasidctl_field *row, const void *entry)
 {
+	const struct ioasid_client_id_entry *e = entry;
 	const struct ioasidctl_field r[LIST_COLS] = {
 		IOASIDCTL_F_U64("id", e->id),
 		IOASIDCTL_F_STR("state", state_name(e->state)),
@@ -37,35 +37,26 @@ static void row_fill(struct ioasidctl_field *row,
 		row[i] = r[i];
 }
 
-int ioasidctl_list(const struct ioasidctl_opts *o, int argc, char **argv)
+static int fetch(struct ioasid_client *c, void **entries, size_t *n)
 {
 	struct ioasid_client_id_entry *e;
-	struct ioasidctl_field *cells;
-	struct ioasid_client *c;
-	size_t n;
-	int r;
+	int r = ioasid_client_list(c, &e, n);
+
+	if (r >= 0)
+		*entries = e; /* the caller frees it with ioasid_client_array_free */
+	return r;
+}
+
+int ioasidctl_list(const struct ioasidctl_opts *o, int argc, char **argv)
+{
+	static const struct ioasidctl_listing listing = {
+		.cmd = "list",
+		.cols = LIST_COLS,
+		.entry_size = sizeof(struct ioasid_client_id_entry),
+		.fetch = fetch,
+		.row_fill = row_fill,
+	};
 
 	(void)argv;
-	if (argc != 1)
-		return ioasidctl_usage_error("list: takes no argument");
-	r = ioasidctl_open(o, "list", &c);
-	if (r)
-		return r;
-	r = ioasid_client_list(c, &e, &n);
-	ioasid_client_close(c);
-	if (r < 0)
-		return ioasidctl_fail("list", r);
-	cells = calloc(n * LIST_COLS + LIST_COLS, sizeof(*cells));
-	if (!cells) {
-		ioasid_client_array_free(e);
-		return ioasidctl_fail("list", -ENOMEM);
-	}
-	for (size_t i = 0; i < n; i++)
-		row_fill(cells + i * LIST_COLS, &e[i]);
-	if (n == 0)
-		row_fill(cells, &(struct ioasid_client_id_entry){ 0 });
-	ioasidctl_print_table(stdout, o->json, cells, n, LIST_COLS);
-	free(cells);
-	ioasid_client_array_free(e);
-	return IOASIDCTL_OK;
+	return ioasidctl_listing_run(o, argc, &listing);
 }

@@ -21,9 +21,9 @@ static const char *type_name(enum ioasid_set_type t)
 	return "unknown";
 }
 
-static void row_fill(struct ioasidctl_field *row,
-		     const struct ioasid_client_set_entry *e)
+static void row_fill(struct ioasidctl_field *row, const void *entry)
 {
+	const struct ioasid_client_set_entry *e = entry;
 	const struct ioasidctl_field r[SETS_COLS] = {
 		IOASIDCTL_F_U64("set", e->set_id),
 		IOASIDCTL_F_STR("type", type_name(e->type)),
@@ -37,36 +37,26 @@ static void row_fill(struct ioasidctl_field *row,
 		row[i] = r[i];
 }
 
+static int fetch(struct ioasid_client *c, void **entries, size_t *n)
+{
+	struct ioasid_client_set_entry *e;
+	int r = ioasid_client_sets(c, &e, n);
+
+	if (r >= 0)
+		*entries = e; /* the caller frees it with ioasid_client_array_free */
+	return r;
+}
+
 int ioasidctl_sets(const struct ioasidctl_opts *o, int argc, char **argv)
 {
-	static const struct ioasid_client_set_entry none = { .cgroup = "" };
-	struct ioasid_client_set_entry *e;
-	struct ioasidctl_field *cells;
-	struct ioasid_client *c;
-	size_t n;
-	int r;
+	static const struct ioasidctl_listing listing = {
+		.cmd = "sets",
+		.cols = SETS_COLS,
+		.entry_size = sizeof(struct ioasid_client_set_entry),
+		.fetch = fetch,
+		.row_fill = row_fill,
+	};
 
 	(void)argv;
-	if (argc != 1)
-		return ioasidctl_usage_error("sets: takes no argument");
-	r = ioasidctl_open(o, "sets", &c);
-	if (r)
-		return r;
-	r = ioasid_client_sets(c, &e, &n);
-	ioasid_client_close(c);
-	if (r < 0)
-		return ioasidctl_fail("sets", r);
-	cells = calloc(n * SETS_COLS + SETS_COLS, sizeof(*cells));
-	if (!cells) {
-		ioasid_client_array_free(e);
-		return ioasidctl_fail("sets", -ENOMEM);
-	}
-	for (size_t i = 0; i < n; i++)
-		row_fill(cells + i * SETS_COLS, &e[i]);
-	if (n == 0) /* the header still needs the keys */
-		row_fill(cells, &none);
-	ioasidctl_print_table(stdout, o->json, cells, n, SETS_COLS);
-	free(cells);
-	ioasid_client_array_free(e);
-	return IOASIDCTL_OK;
+	return ioasidctl_listing_run(o, argc, &listing);
 }
