@@ -215,6 +215,14 @@ int ioasid_ns_for_each_set(struct ioasid_ns *ns,
  * IDs
  */
 
+/*
+ * The one private value an ID cannot carry: ioasid_alloc() and
+ * ioasid_attach_data() refuse it with -EINVAL. No object can live at this
+ * address, and the lookup path uses it to read "not live" and "private
+ * data" from one word (ioasid/core_inline.h).
+ */
+#define IOASID_PRIVATE_RESERVED ((void *)UINTPTR_MAX)
+
 enum ioasid_state {
 	IOASID_STATE_IDLE = 0, /* in the pool */
 	IOASID_STATE_ACTIVE = 1, /* allocated, owned by its set */
@@ -224,7 +232,8 @@ enum ioasid_state {
 /*
  * ioasid_alloc - allocate the lowest free ID in [min, max] for set, with
  * private data. The set holds the ID's first reference. Notifies ALLOC.
- * Errors: -EINVAL min > max, min < 1 or max >= capacity; -EDQUOT the set's
+ * Errors: -EINVAL min > max, min < 1 or max >= capacity, or private is
+ * IOASID_PRIVATE_RESERVED; -EDQUOT the set's
  * quota is reached; -ENOSPC no free ID in [min, max]; -ENOMEM. With a
  * custom allocator registered: its own error, or -EIO if it returned an ID
  * outside [min, max] (given back to it with ops->free) or one already live.
@@ -290,7 +299,8 @@ int ioasid_find_set(struct ioasid_ns *ns, ioasid_t id,
  * ioasid_attach_data - replace the private data of an ACTIVE ID.
  * ioasid_detach_data - clear it. After either returns, no ioasid_find()
  * started later sees the old value.
- * Errors: -ENOENT not ACTIVE; -EPERM owned by another set.
+ * Errors: -EINVAL private is IOASID_PRIVATE_RESERVED; -ENOENT not ACTIVE;
+ * -EPERM owned by another set.
  */
 int ioasid_attach_data(struct ioasid_set *set, ioasid_t id, void *private);
 int ioasid_detach_data(struct ioasid_set *set, ioasid_t id);

@@ -39,9 +39,10 @@
  * ABI: the structures below are the read-only view the inline code has of
  * the library's memory. Their layout, the entry word's bit layout, the SPID
  * slot encoding and the SPID hash are part of libioasid's ABI: any change
- * to them changes IOASID_INLINE_ABI and the shared library's soname
- * (SOVERSION), because programs compiled against the old header carry the
- * old layout in their code. Callers must treat every field as read-only and
+ * to them changes IOASID_INLINE_ABI, and, once a release has shipped, the
+ * shared library's soname (SOVERSION), because programs compiled against
+ * the old header carry the old layout in their code. Before the first
+ * release (0.x, soname 0) only IOASID_INLINE_ABI moves. Callers must treat every field as read-only and
  * read it only through the functions of this header; fields not named in a
  * comment as read by the inline path are private to the library.
  */
@@ -58,14 +59,15 @@
 #include <stdint.h>
 
 /* The version of the layout below; changes with the soname. */
-#define IOASID_INLINE_ABI 1
+#define IOASID_INLINE_ABI 2
 
 /*
  * The entry word of an ID (struct ioasid_entry.word):
  *
  *   bits  0..31  references, the owner's included while it holds it
- *   bits 32..33  state: enum ioasid_state, or 3 (internal: on its way back
- *                to the pool, read as not live)
+ *   bits 32..33  state: enum ioasid_state, or 3 (internal: the last
+ *                reference is gone and the ID is on its way back to the
+ *                pool; until its slot is cleared it reads as FREE_PENDING)
  *   bit  34      the owning set still holds its reference
  *   bit  35      the ID came from a custom allocator
  *   bits 36..63  generation, new at every allocation of the ID
@@ -79,26 +81,45 @@
 #define IOASID_ENTRY_GEN (~0ull << IOASID_ENTRY_GEN_SHIFT)
 
 /*
- * One entry of the ID table, indexed by ID. The inline path reads word,
- * set and private. An entry never moves while its namespace lives.
+ * The ID table is two arrays indexed by ID, each entry at a fixed place
+ * for the namespace's life:
+ *
+ *   slots[id]  one 64-bit word, the only thing ioasid_find(ns, NULL, ...)
+ *              reads: 0 while the ID is not live, otherwise its private
+ *              data plus one (ioasid_slot_private()). 8 bytes per ID, so
+ *              a lookup touches as much memory as indexing a plain array
+ *              of pointers would.
+ *   table[id]  the rest of the ID (struct ioasid_entry), which lookups
+ *              with an owner check read besides the slot.
+ *
+ * A slot is set after its entry went ACTIVE and cleared before the entry
+ * goes back to IDLE, so a slot that is not 0 always belongs to a live ID.
+ * That is why the private value IOASID_PRIVATE_RESERVED, whose slot would
+ * read 0, cannot be stored.
  */
 struct ioasid_entry {
 	_Atomic uint64_t word;
 	struct ioasid_set *_Atomic set;
-	void *_Atomic private;
-	_Atomic ioasid_t spid;
+	_Atomic ioasid_t spid; /* private to the library */
 	uint32_t member; /* private to the library */
 };
 
 /*
- * The first bytes of every struct ioasid_ns. The inline path reads table
- * and total (the capacity: IDs 1 .. total - 1 may be live).
+ * The first bytes of every struct ioasid_ns. The inline path reads slots
+ * and table. total is the capacity (IDs 1 .. total - 1 may be live).
  */
 struct ioasid_ns_view {
+	_Atomic uint64_t *slots; /* IOASID_CAPACITY_MAX slots */
 	struct ioasid_entry *table; /* IOASID_CAPACITY_MAX entries */
 	_Atomic uint32_t total;
 	uint32_t reserved; /* private to the library */
 };
+
+/* The private data a non-zero slot holds. */
+static inline void *ioasid_slot_private(uint64_t slot)
+{
+	return (void *)(uintptr_t)(slot - 1);
+}
 
 /*
  * One table of a set's SPID map: mask + 1 slots (a power of two, at least
@@ -137,28 +158,45 @@ static inline uint32_t ioasid_spid_home(const struct ioasid_spid_table *t,
 	return (uint32_t)(((uint64_t)spid * 0x9e3779b97f4a7c15ull) >> t->shift);
 }
 
-/*
- * Whether an entry word is ACTIVE (state 1) or FREE_PENDING (2): adding 1
- * to the state sets its high bit exactly for those two.
- */
-static inline bool ioasid_entry_word_live(uint64_t w)
-{
-	return ((w + (1ull << IOASID_ENTRY_STATE_SHIFT)) >>
-		(IOASID_ENTRY_STATE_SHIFT + 1)) & 1;
-}
-
 #ifndef IOASID_NO_INLINE
 
 /*
- * ioasid_find_inline - ioasid_find(), compiled into the caller: one
- * seqlock-style snapshot of the entry (the word, the fields wanted, the
- * word again; the fields with acquire so that the second load of the word
- * is ordered after them). If the word moved in between (a reference taken
- * or dropped included), the library's ioasid_find() takes over.
+ * ioasid_find_owned_inline - ioasid_find() with an owner check: one
+ * seqlock-style snapshot of the entry word, the owner, the slot and the
+ * word again. If the word moved in between (a reference taken or dropped
+ * included), the library's ioasid_find() takes over.
+ */
+static inline int ioasid_find_owned_inline(struct ioasid_ns *ns,
+					   struct ioasid_set *set,
+					   ioasid_t id, void **privatep)
+{
+	const struct ioasid_ns_view *v = (const struct ioasid_ns_view *)ns;
+	const struct ioasid_entry *e = &v->table[id];
+	struct ioasid_set *owner;
+	uint64_t w, slot, again;
+
+	w = atomic_load_explicit(&e->word, memory_order_acquire);
+	owner = atomic_load_explicit(&e->set, memory_order_acquire);
+	slot = atomic_load_explicit(&v->slots[id], memory_order_acquire);
+	again = atomic_load_explicit(&e->word, memory_order_relaxed);
+	if (__builtin_expect(w != again, 0))
+		return (ioasid_find)(ns, set, id, privatep);
+	if (!slot)
+		return -ENOENT;
+	if (owner != set)
+		return -EPERM;
+	if (privatep)
+		*privatep = ioasid_slot_private(slot);
+	return 0;
+}
+
+/*
+ * ioasid_find_inline - ioasid_find(), compiled into the caller. Without an
+ * owner check it is one load of the ID's slot.
  *
  * There is no capacity check: the table always spans IOASID_CAPACITY_MAX
- * entries, and the entries of ID 0 and of IDs at or beyond the installed
- * capacity are never live, so they answer -ENOENT as the capacity check of
+ * IDs, and the slots of ID 0 and of IDs at or beyond the installed
+ * capacity are always 0, so they answer -ENOENT as the capacity check of
  * ioasid_find() does.
  */
 static inline int ioasid_find_inline(struct ioasid_ns *ns,
@@ -166,30 +204,17 @@ static inline int ioasid_find_inline(struct ioasid_ns *ns,
 				     void **privatep)
 {
 	const struct ioasid_ns_view *v = (const struct ioasid_ns_view *)ns;
-	struct ioasid_set *owner = NULL;
-	struct ioasid_entry *e;
-	void *private = NULL;
-	uint64_t w, again;
+	uint64_t slot;
 
 	if (__builtin_expect(id >= IOASID_CAPACITY_MAX, 0))
 		return -ENOENT;
-	e = &v->table[id];
-	w = atomic_load_explicit(&e->word, memory_order_acquire);
 	if (set)
-		owner = atomic_load_explicit(&e->set, memory_order_acquire);
+		return ioasid_find_owned_inline(ns, set, id, privatep);
+	slot = atomic_load_explicit(&v->slots[id], memory_order_acquire);
+	if (!slot)
+		return -ENOENT;
 	if (privatep)
-		private = atomic_load_explicit(&e->private,
-					       memory_order_acquire);
-	again = atomic_load_explicit(&e->word, memory_order_relaxed);
-	if (__builtin_expect(w != again || !ioasid_entry_word_live(w), 0)) {
-		if (!ioasid_entry_word_live(again))
-			return -ENOENT;
-		return (ioasid_find)(ns, set, id, privatep);
-	}
-	if (set && owner != set)
-		return -EPERM;
-	if (privatep)
-		*privatep = private;
+		*privatep = ioasid_slot_private(slot);
 	return 0;
 }
 

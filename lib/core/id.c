@@ -20,24 +20,28 @@
  * (ioasid__id_release): readers treat RELEASING like IDLE from that moment.
  */
 #include <errno.h>
+#include <sched.h>
 
 #include "core/allocator.h"
 #include "core/id.h"
 #include "core/ns.h"
 #include "core/set.h"
 
-static int alloc_check_range(const struct ioasid_ns *ns, ioasid_t min,
-			     ioasid_t max)
+static int alloc_check_args(const struct ioasid_ns *ns, ioasid_t min,
+			    ioasid_t max, void *private)
 {
 	uint32_t total = atomic_load_explicit(&ns->view.total, memory_order_relaxed);
 
 	if (min < 1 || min > max || max >= total)
 		return -EINVAL;
+	if (private == IOASID_PRIVATE_RESERVED)
+		return -EINVAL;
 	return 0;
 }
 
 /*
- * Fill an IDLE entry and publish it ACTIVE. Namespace lock held.
+ * Fill an IDLE entry, make it ACTIVE, and publish it by setting its slot,
+ * which is when lookups start to see it. Namespace lock held.
  *
  * The generation comes from a namespace-wide counter rather than from the
  * entry's previous word, so that this function only stores to the entry:
@@ -46,17 +50,19 @@ static int alloc_check_range(const struct ioasid_ns *ns, ioasid_t min,
  * loads of the word could only see equal generations across a reuse after
  * 2^28 allocations in between.
  */
-static void entry_activate(struct ioasid_ns *ns, struct ioasid_entry *e,
+static void entry_activate(struct ioasid_ns *ns, ioasid_t id,
 			   struct ioasid_set *set, void *private, bool custom)
 {
+	struct ioasid_entry *e = &ns->view.table[id];
 	uint64_t w = (ns->next_gen++ << IOASID__W_GEN_SHIFT) |
 		     (custom ? IOASID__W_CUSTOM : 0) | IOASID__W_OWNER | 1;
 
 	atomic_store_explicit(&e->set, set, memory_order_release);
-	atomic_store_explicit(&e->private, private, memory_order_release);
 	atomic_store_explicit(&e->spid, IOASID_INVALID, memory_order_release);
 	w = ioasid__word_with_state(w, IOASID_STATE_ACTIVE);
 	atomic_store_explicit(&e->word, w, memory_order_release);
+	atomic_store_explicit(&ns->view.slots[id], ioasid__slot_of(private),
+			      memory_order_release);
 }
 
 int ioasid_alloc(struct ioasid_set *set, ioasid_t min, ioasid_t max,
@@ -67,14 +73,16 @@ int ioasid_alloc(struct ioasid_set *set, ioasid_t min, ioasid_t max,
 	ioasid_t id;
 	int ret;
 
-	ret = alloc_check_range(ns, min, max);
+	ret = alloc_check_args(ns, min, max, private);
 	if (ret)
 		return ret;
 	/*
 	 * The lowest free ID at or above min is most often min itself or a
-	 * neighbour: start fetching its entry now, so that the cache miss
-	 * overlaps the lock and the search instead of stalling the unlock.
+	 * neighbour: start fetching its slot and entry now, so that the cache
+	 * misses overlap the lock and the search instead of stalling the
+	 * unlock.
 	 */
+	__builtin_prefetch(&ns->view.slots[min], 1, 3);
 	__builtin_prefetch(&ns->view.table[min], 1, 3);
 	ioasid__lock_acquire(&ns->lock);
 	ret = ioasid__set_reserve_member(set);
@@ -83,7 +91,7 @@ int ioasid_alloc(struct ioasid_set *set, ioasid_t min, ioasid_t max,
 	ret = ioasid__allocator_take(ns, min, max, &id, &custom);
 	if (ret)
 		goto out_unlock;
-	entry_activate(ns, &ns->view.table[id], set, private, custom);
+	entry_activate(ns, id, set, private, custom);
 	ioasid__set_add_member(set, id);
 	ns->nr_live++;
 out_unlock:
@@ -105,6 +113,8 @@ void ioasid__id_release(struct ioasid_ns *ns, ioasid_t id)
 	bool dead;
 
 	ioasid__lock_acquire(&ns->lock);
+	/* From here on the ID is not live for any reader (idtable.h). */
+	atomic_store_explicit(&ns->view.slots[id], 0, memory_order_release);
 	w = atomic_load_explicit(&e->word, memory_order_relaxed);
 	set = atomic_load_explicit(&e->set, memory_order_relaxed);
 	spid = atomic_load_explicit(&e->spid, memory_order_relaxed);
@@ -116,7 +126,6 @@ void ioasid__id_release(struct ioasid_ns *ns, ioasid_t id)
 	ioasid__set_del_member(set, id);
 	ns->nr_live--;
 	ioasid__allocator_return(ns, id, w & IOASID__W_CUSTOM);
-	atomic_store_explicit(&e->private, NULL, memory_order_release);
 	atomic_store_explicit(&e->set, NULL, memory_order_release);
 	atomic_store_explicit(&e->word, w & IOASID__W_GEN, memory_order_release);
 	dead = ioasid__set_try_unlink(set);
@@ -156,6 +165,17 @@ void ioasid__id_unref(struct ioasid_ns *ns, ioasid_t id, bool drop_owner)
 		ioasid__id_release(ns, id);
 }
 
+/*
+ * A RELEASING ID whose slot is still set cannot be pinned (its count is
+ * 0) and is not gone yet: its releaser holds the namespace lock for a
+ * bounded, non-blocking stretch. Wait it out, so that the pin answers as
+ * of after the release.
+ */
+static void pin_wait_release(void)
+{
+	sched_yield();
+}
+
 bool ioasid__id_pin(struct ioasid_ns *ns, ioasid_t id,
 		    struct ioasid__entry_snap *snap)
 {
@@ -164,8 +184,12 @@ bool ioasid__id_pin(struct ioasid_ns *ns, ioasid_t id,
 	if (!e)
 		return false;
 	for (;;) {
-		if (!ioasid__entry_snapshot(e, snap))
+		if (!ioasid__entry_snapshot(&ns->view, id, snap))
 			return false;
+		if (word_releasing(snap->word)) {
+			pin_wait_release();
+			continue;
+		}
 		if (atomic_compare_exchange_strong_explicit(
 			    &e->word, &snap->word, snap->word + 1,
 			    memory_order_acq_rel, memory_order_relaxed))
@@ -174,10 +198,10 @@ bool ioasid__id_pin(struct ioasid_ns *ns, ioasid_t id,
 }
 
 /* Snapshot an ID its owner is about to free. */
-static int free_check(struct ioasid_entry *e, struct ioasid_set *set,
-		      struct ioasid__entry_snap *snap)
+static int free_check(struct ioasid_ns *ns, ioasid_t id,
+		      struct ioasid_set *set, struct ioasid__entry_snap *snap)
 {
-	if (!ioasid__entry_snapshot(e, snap) ||
+	if (!ioasid__entry_snapshot(&ns->view, id, snap) ||
 	    ioasid__word_state(snap->word) != IOASID_STATE_ACTIVE)
 		return -ENOENT;
 	if (snap->set != set)
@@ -194,7 +218,7 @@ static int free_quiet(struct ioasid_ns *ns, struct ioasid_entry *e,
 	int ret;
 
 	do {
-		ret = free_check(e, set, &snap);
+		ret = free_check(ns, id, set, &snap);
 		if (ret)
 			return ret;
 		nw = word_unref(snap.word, true);
@@ -210,14 +234,15 @@ static int free_quiet(struct ioasid_ns *ns, struct ioasid_entry *e,
 }
 
 /* Subscribers: park FREE_PENDING still holding the owner's reference. */
-static int free_begin(struct ioasid_entry *e, struct ioasid_set *set,
+static int free_begin(struct ioasid_ns *ns, struct ioasid_entry *e,
+		      struct ioasid_set *set, ioasid_t id,
 		      struct ioasid__entry_snap *snap)
 {
 	uint64_t nw;
 	int ret;
 
 	do {
-		ret = free_check(e, set, snap);
+		ret = free_check(ns, id, set, snap);
 		if (ret)
 			return ret;
 		nw = ioasid__word_with_state(snap->word,
@@ -239,13 +264,12 @@ int ioasid_free(struct ioasid_set *set, ioasid_t id)
 		return -ENOENT;
 	if (!ioasid__notify_wanted(set))
 		return free_quiet(ns, e, set, id);
-	ret = free_begin(e, set, &snap);
+	ret = free_begin(ns, e, set, id, &snap);
 	if (ret)
 		return ret;
-	ioasid__notify_event(set, IOASID_EVENT_FREE, id,
-			     atomic_load_explicit(&e->spid, memory_order_relaxed),
-			     atomic_load_explicit(&e->private,
-						  memory_order_relaxed));
+	/* The owner's reference keeps spid and private as snap saw them. */
+	ioasid__notify_event(set, IOASID_EVENT_FREE, id, snap.spid,
+			     snap.private);
 	ioasid__id_unref(ns, id, true); /* the owner's reference */
 	return 0;
 }
@@ -258,11 +282,12 @@ int ioasid_get(struct ioasid_ns *ns, struct ioasid_set *set, ioasid_t id)
 	if (!e)
 		return -ENOENT;
 	for (;;) {
-		if (!ioasid__entry_snapshot(e, &snap))
+		if (!ioasid__entry_snapshot(&ns->view, id, &snap))
 			return -ENOENT;
 		if (set && snap.set != set)
 			return -EPERM;
-		if (ioasid__word_state(snap.word) == IOASID_STATE_FREE_PENDING)
+		/* FREE_PENDING, or RELEASING read as FREE_PENDING (idtable.h). */
+		if (ioasid__word_state(snap.word) != IOASID_STATE_ACTIVE)
 			return -EBUSY;
 		if (ioasid__word_refs(snap.word) == UINT32_MAX)
 			return -EOVERFLOW;
@@ -304,7 +329,7 @@ int ioasid_put(struct ioasid_ns *ns, struct ioasid_set *set, ioasid_t id)
 	if (!e)
 		return -ENOENT;
 	do {
-		if (!ioasid__entry_snapshot(e, &snap))
+		if (!ioasid__entry_snapshot(&ns->view, id, &snap))
 			return -ENOENT;
 		if (set && snap.set != set)
 			return -EPERM;
@@ -320,15 +345,15 @@ int ioasid_put(struct ioasid_ns *ns, struct ioasid_set *set, ioasid_t id)
 	return 0;
 }
 
-/* ioasid_find() when the entry changed under the first read. */
-static int find_slow(struct ioasid_entry *e, struct ioasid_set *set,
-		     void **privatep)
+/* ioasid_find() with an owner check: the entry and the slot agree. */
+static int find_owned(struct ioasid_ns *ns, struct ioasid_set *set,
+		      ioasid_t id, void **privatep)
 {
 	struct ioasid__entry_snap snap;
 
-	if (!ioasid__entry_snapshot(e, &snap))
+	if (!ioasid__entry_snapshot(&ns->view, id, &snap))
 		return -ENOENT;
-	if (set && snap.set != set)
+	if (snap.set != set)
 		return -EPERM;
 	if (privatep)
 		*privatep = snap.private;
@@ -336,37 +361,27 @@ static int find_slow(struct ioasid_entry *e, struct ioasid_set *set,
 }
 
 /*
- * The hot lookup: one snapshot attempt, the general snapshot loop only when
- * the entry moved meanwhile. The first attempt is also compiled into
- * callers by ioasid_find_inline() (ioasid/core_inline.h), which calls this
- * function when it does not settle: keep the two in step. The parentheses
- * keep the header's ioasid_find() macro from expanding the definition.
+ * The hot lookup. Without an owner check the slot alone answers, as in
+ * ioasid_find_inline() (ioasid/core_inline.h), which callers compile in
+ * and which calls this function when its first snapshot with an owner
+ * check does not settle: keep the two in step. The parentheses keep the
+ * header's ioasid_find() macro from expanding the definition.
  */
 int (ioasid_find)(struct ioasid_ns *ns, struct ioasid_set *set, ioasid_t id,
 		void **privatep)
 {
 	uint32_t total = atomic_load_explicit(&ns->view.total, memory_order_relaxed);
-	struct ioasid_entry *e;
-	uint64_t w, again;
-	struct ioasid_set *owner;
-	void *private;
+	uint64_t slot;
 
 	if (id - 1u >= total - 1u) /* id 0 wraps around */
 		return -ENOENT;
-	e = &ns->view.table[id];
-	w = atomic_load_explicit(&e->word, memory_order_acquire);
-	private = atomic_load_explicit(&e->private, memory_order_acquire);
-	owner = atomic_load_explicit(&e->set, memory_order_acquire);
-	again = atomic_load_explicit(&e->word, memory_order_relaxed);
-	if (__builtin_expect(!ioasid__word_live(w) ||
-			     ((w ^ again) & (IOASID__W_GEN | IOASID__W_STATE)),
-			     0))
-		return ioasid__word_live(again) ? find_slow(e, set, privatep)
-						: -ENOENT;
-	if (set && owner != set)
-		return -EPERM;
+	if (set)
+		return find_owned(ns, set, id, privatep);
+	slot = atomic_load_explicit(&ns->view.slots[id], memory_order_acquire);
+	if (!slot)
+		return -ENOENT;
 	if (privatep)
-		*privatep = private;
+		*privatep = ioasid_slot_private(slot);
 	return 0;
 }
 
@@ -390,6 +405,8 @@ static int data_store(struct ioasid_set *set, ioasid_t id, void *private)
 	uint64_t w;
 	int ret = 0;
 
+	if (private == IOASID_PRIVATE_RESERVED)
+		return -EINVAL;
 	if (!e)
 		return -ENOENT;
 	ioasid__lock_acquire(&ns->lock);
@@ -399,7 +416,8 @@ static int data_store(struct ioasid_set *set, ioasid_t id, void *private)
 	else if (atomic_load_explicit(&e->set, memory_order_relaxed) != set)
 		ret = -EPERM;
 	else
-		atomic_store_explicit(&e->private, private,
+		atomic_store_explicit(&ns->view.slots[id],
+				      ioasid__slot_of(private),
 				      memory_order_seq_cst);
 	ioasid__lock_release(&ns->lock);
 	return ret;

@@ -2,12 +2,13 @@
 /*
  * The ID table's memory (see idtable.h for the entry protocol).
  *
- * The table is an anonymous private mapping reserved without swap
- * accounting: a namespace of 2^20 IDs reserves 32 MiB of address space, and
- * resident memory grows only with the pages of entries that were ever
- * allocated (in 2 MiB steps where transparent huge pages are granted, so at
- * most 32 MiB, which 1M live IDs need anyway). A fresh mapping reads as
- * zeros, which is a valid IDLE entry.
+ * The slots and the entries are one anonymous private mapping reserved
+ * without swap accounting, slots first: a namespace of 2^20 IDs reserves
+ * 8 MiB of slots and 24 MiB of entries, and resident memory grows only
+ * with the pages of IDs that were ever allocated (in 2 MiB steps where
+ * transparent huge pages are granted, so at most 32 MiB, which 1M live IDs
+ * need anyway). A fresh mapping reads as zeros: an empty slot and an IDLE
+ * entry.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -16,8 +17,13 @@
 
 #include "core/idtable.h"
 
-#define IDTABLE_BYTES ((size_t)IOASID_CAPACITY_MAX * sizeof(struct ioasid_entry))
+#define SLOTS_BYTES ((size_t)IOASID_CAPACITY_MAX * sizeof(uint64_t))
+#define IDTABLE_BYTES                                                          \
+	(SLOTS_BYTES + (size_t)IOASID_CAPACITY_MAX * sizeof(struct ioasid_entry))
 #define HUGE_PAGE ((size_t)2 << 20)
+
+_Static_assert(SLOTS_BYTES % HUGE_PAGE == 0,
+	       "the entries start on a huge page of their own");
 
 /*
  * Reserve IDTABLE_BYTES aligned on a huge page, so that every 2 MiB of the
@@ -40,10 +46,10 @@ static void *idtable_reserve_aligned(void)
 	return start;
 }
 
-struct ioasid_entry *ioasid__idtable_map(void)
+int ioasid__idtable_map(struct ioasid_ns_view *v)
 {
 	int saved_errno = errno;
-	void *p = idtable_reserve_aligned();
+	char *p = idtable_reserve_aligned();
 
 	/*
 	 * Huge pages, where the system grants them on request: lookups and
@@ -54,11 +60,17 @@ struct ioasid_entry *ioasid__idtable_map(void)
 	if (p)
 		madvise(p, IDTABLE_BYTES, MADV_HUGEPAGE);
 	errno = saved_errno; /* The library never reports through errno. */
-	return p;
+	if (!p)
+		return -ENOMEM;
+	v->slots = (_Atomic uint64_t *)(void *)p;
+	v->table = (struct ioasid_entry *)(void *)(p + SLOTS_BYTES);
+	return 0;
 }
 
-void ioasid__idtable_unmap(struct ioasid_entry *table)
+void ioasid__idtable_unmap(struct ioasid_ns_view *v)
 {
-	if (table)
-		munmap(table, IDTABLE_BYTES);
+	if (v->slots)
+		munmap((void *)v->slots, IDTABLE_BYTES);
+	v->slots = NULL;
+	v->table = NULL;
 }

@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The ID table: one 32-byte entry per ID of the namespace, indexed by ID.
- * The entry and its word are public (ioasid/core_inline.h): ioasid_find()
- * runs its first snapshot attempt inline in the caller, as below.
+ * The ID table: per ID, an 8-byte slot and a 24-byte entry, in two arrays
+ * indexed by ID (layouts public in ioasid/core_inline.h, whose inline
+ * ioasid_find() reads them). The slot is the ID's private data plus one,
+ * 0 when the ID is not live; the entry holds the rest, its state word
+ * first. Splitting them keeps the hot lookup to one word per ID: at 1M
+ * live IDs a lookup then touches the same 8 MiB a plain array of pointers
+ * would, where a combined 32-byte entry spread it over 32 MiB.
  *
- * The table is reserved once with mmap(MAP_NORESERVE) for the largest
- * capacity, so untouched entries cost no memory and an entry never moves:
- * readers index it without any lock.
+ * Both arrays are reserved once with mmap(MAP_NORESERVE) for the largest
+ * capacity, so untouched entries cost no memory and nothing ever moves:
+ * readers index them without any lock.
  *
  * Each entry's state lives in one atomic 64-bit word:
  *
@@ -20,18 +24,23 @@
  *                        allocation of the ID
  *
  * References and state change by compare-and-swap on the word alone
- * (ioasid_get, ioasid_put, ioasid_free). The other fields are written only
- * under the namespace lock: set, private and spid at allocation while the
- * word is IDLE (then the word is published with a release store), spid by
- * SPID attach/detach, private by attach/detach data, and all of them by the
- * release path after the word left the live states. Readers take a
- * seqlock-style snapshot (ioasid__entry_snapshot): load the word, read the
- * fields, and reload the word; if the generation changed or the ID stopped
- * being live they retry. Fields are stored with release and loaded with
- * acquire (plain moves on x86): a reader that sees a field value written
- * after the word changed is thereby ordered after that change, so its
- * reload sees it. No standalone fences are used, which keeps the protocol
- * visible to ThreadSanitizer.
+ * (ioasid_get, ioasid_put, ioasid_free). The slot and the other fields are
+ * written only under the namespace lock.
+ *
+ * Liveness is the slot: an ID is live from the store that sets its slot
+ * (after the word went ACTIVE) to the store that clears it (the first step
+ * of the release, before the word goes back to IDLE). A RELEASING word
+ * whose slot is still set therefore reads as FREE_PENDING without
+ * references, so that ioasid_find(), which reads the slot alone, and the
+ * calls that read the word never disagree.
+ *
+ * Readers that need more than the slot take a seqlock-style snapshot
+ * (ioasid__entry_snapshot): load the word, read the fields and the slot,
+ * and reload the word; if the word changed they retry. Fields are stored
+ * with release and loaded with acquire (plain moves on x86): a reader that
+ * sees a value written after the word changed is thereby ordered after
+ * that change, so its reload sees it. No standalone fences are used, which
+ * keeps the protocol visible to ThreadSanitizer.
  */
 #ifndef IOASID_CORE_IDTABLE_H
 #define IOASID_CORE_IDTABLE_H
@@ -59,9 +68,11 @@
  * ioasid_find() reads it: its layout is ABI. member is the entry's index in
  * its set's member array (namespace lock).
  */
-_Static_assert(sizeof(struct ioasid_entry) == 32, "entry is 32 bytes");
+_Static_assert(sizeof(struct ioasid_entry) == 24, "entry is 24 bytes");
 _Static_assert(IOASID_STATE_ACTIVE == 1 && IOASID_STATE_FREE_PENDING == 2,
-	       "ioasid_entry_word_live() knows the live states as 1 and 2");
+	       "ioasid__word_live() knows the live states as 1 and 2");
+_Static_assert(sizeof(uintptr_t) <= sizeof(uint64_t),
+	       "a slot holds any pointer plus one");
 
 /* A consistent view of one live entry, taken without a lock. */
 struct ioasid__entry_snap {
@@ -87,9 +98,18 @@ static inline uint32_t ioasid__word_refs(uint64_t w)
 	return (uint32_t)(w & IOASID__W_REFS);
 }
 
+/* ACTIVE or FREE_PENDING (not IDLE, not RELEASING). */
 static inline bool ioasid__word_live(uint64_t w)
 {
-	return ioasid_entry_word_live(w);
+	unsigned int s = ioasid__word_state(w);
+
+	return s == IOASID_STATE_ACTIVE || s == IOASID_STATE_FREE_PENDING;
+}
+
+/* The slot of an ID with private data private. */
+static inline uint64_t ioasid__slot_of(void *private)
+{
+	return (uint64_t)(uintptr_t)private + 1;
 }
 
 static inline bool ioasid__word_same_gen(uint64_t a, uint64_t b)
@@ -98,35 +118,41 @@ static inline bool ioasid__word_same_gen(uint64_t a, uint64_t b)
 }
 
 /*
- * Snapshot a live entry. Returns false if the ID is not live (IDLE or
- * RELEASING) at the moment the snapshot settles.
+ * Snapshot a live entry (its slot set: ACTIVE, FREE_PENDING, or RELEASING
+ * not yet past its first step). Returns false if the ID is not live at the
+ * moment the snapshot settles.
  */
-static inline bool ioasid__entry_snapshot(struct ioasid_entry *e,
+static inline bool ioasid__entry_snapshot(const struct ioasid_ns_view *v,
+					  ioasid_t id,
 					  struct ioasid__entry_snap *snap)
 {
+	struct ioasid_entry *e = &v->table[id];
+
 	for (;;) {
 		uint64_t w = atomic_load_explicit(&e->word, memory_order_acquire);
-		uint64_t again;
+		uint64_t slot, again;
 
-		if (!ioasid__word_live(w))
+		if (ioasid__word_state(w) == IOASID_STATE_IDLE)
 			return false;
 		snap->set = atomic_load_explicit(&e->set, memory_order_acquire);
-		snap->private = atomic_load_explicit(&e->private,
-						     memory_order_acquire);
 		snap->spid = atomic_load_explicit(&e->spid, memory_order_acquire);
+		slot = atomic_load_explicit(&v->slots[id], memory_order_acquire);
 		again = atomic_load_explicit(&e->word, memory_order_relaxed);
-		if (ioasid__word_live(again) && ioasid__word_same_gen(w, again)) {
-			snap->word = again;
-			return true;
-		}
+		if (w != again)
+			continue;
+		if (!slot)
+			return false;
+		snap->word = w;
+		snap->private = ioasid_slot_private(slot);
+		return true;
 	}
 }
 
 /*
- * Reserve the table for IOASID_CAPACITY_MAX entries. Returns NULL if the
- * address space cannot be reserved.
+ * Reserve the slots and the entries of IOASID_CAPACITY_MAX IDs. Returns
+ * -ENOMEM if the address space cannot be reserved.
  */
-struct ioasid_entry *ioasid__idtable_map(void);
-void ioasid__idtable_unmap(struct ioasid_entry *table);
+int ioasid__idtable_map(struct ioasid_ns_view *v);
+void ioasid__idtable_unmap(struct ioasid_ns_view *v);
 
 #endif /* IOASID_CORE_IDTABLE_H */

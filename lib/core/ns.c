@@ -22,8 +22,8 @@ int ioasid_ns_new(struct ioasid_ns **nsp)
 	if (!ns->bitmap)
 		goto out_free_ns;
 	ioasid__bitmap_set(ns->bitmap, 0); /* untagged DMA, never allocated */
-	ns->view.table = ioasid__idtable_map();
-	if (!ns->view.table)
+	ret = ioasid__idtable_map(&ns->view);
+	if (ret)
 		goto out_free_bitmap;
 	ioasid__lock_init(&ns->lock);
 	ioasid__capacity_init(ns);
@@ -38,7 +38,7 @@ int ioasid_ns_new(struct ioasid_ns **nsp)
 
 out_destroy_locks:
 	ioasid__notify_destroy(&ns->notify);
-	ioasid__idtable_unmap(ns->view.table);
+	ioasid__idtable_unmap(&ns->view);
 out_free_bitmap:
 	ioasid__bitmap_free(ns->bitmap);
 out_free_ns:
@@ -76,7 +76,7 @@ void ioasid_ns_free(struct ioasid_ns *ns)
 		ioasid__set_destroy(set);
 	}
 	ioasid__notify_destroy(&ns->notify);
-	ioasid__idtable_unmap(ns->view.table);
+	ioasid__idtable_unmap(&ns->view);
 	ioasid__bitmap_free(ns->bitmap);
 	ioasid__free(ns);
 }

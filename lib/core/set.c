@@ -334,7 +334,7 @@ static bool id_live_in(struct ioasid_set *set, ioasid_t id)
 {
 	struct ioasid__entry_snap snap;
 
-	return ioasid__entry_snapshot(&set->ns->view.table[id], &snap) &&
+	return ioasid__entry_snapshot(&set->ns->view, id, &snap) &&
 	       snap.set == set;
 }
 

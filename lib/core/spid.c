@@ -56,7 +56,8 @@ int ioasid_spid_attach(struct ioasid_set *set, ioasid_t id, ioasid_t spid)
 	if (ret)
 		goto out_unlock;
 	atomic_store_explicit(&e->spid, spid, memory_order_release);
-	private = atomic_load_explicit(&e->private, memory_order_relaxed);
+	private = ioasid_slot_private(atomic_load_explicit(
+		&ns->view.slots[id], memory_order_relaxed));
 out_unlock:
 	ioasid__lock_release(&ns->lock);
 	if (!ret)
@@ -83,7 +84,8 @@ int ioasid_spid_detach(struct ioasid_set *set, ioasid_t id)
 	}
 	ioasid__spidmap_remove(&set->spids, spid);
 	atomic_store_explicit(&e->spid, IOASID_INVALID, memory_order_release);
-	private = atomic_load_explicit(&e->private, memory_order_relaxed);
+	private = ioasid_slot_private(atomic_load_explicit(
+		&ns->view.slots[id], memory_order_relaxed));
 out_unlock:
 	ioasid__lock_release(&ns->lock);
 	if (!ret)
@@ -105,10 +107,11 @@ static int spid_confirm_get(struct ioasid_set *set, ioasid_t id,
 	if (!e)
 		return -ENOENT;
 	for (;;) {
-		if (!ioasid__entry_snapshot(e, &snap) || snap.set != set ||
-		    snap.spid != spid)
+		if (!ioasid__entry_snapshot(&set->ns->view, id, &snap) ||
+		    snap.set != set || snap.spid != spid)
 			return -ENOENT;
-		if (ioasid__word_state(snap.word) == IOASID_STATE_FREE_PENDING)
+		/* FREE_PENDING, or RELEASING read as FREE_PENDING. */
+		if (ioasid__word_state(snap.word) != IOASID_STATE_ACTIVE)
 			return -EBUSY;
 		if (atomic_compare_exchange_strong_explicit(
 			    &e->word, &snap.word, snap.word + 1,

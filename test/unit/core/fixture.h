@@ -57,7 +57,7 @@ static inline void core_assert_empty(struct ioasid_ns *ns)
 		uint64_t w = atomic_load(&ns->view.table[id].word);
 
 		if (ioasid__word_state(w) != IOASID_STATE_IDLE ||
-		    ioasid__word_refs(w))
+		    ioasid__word_refs(w) || atomic_load(&ns->view.slots[id]))
 			fail_msg("ID %u not IDLE at teardown", id);
 	}
 	assert_int_equal(ns->bitmap->l0[0], 1);

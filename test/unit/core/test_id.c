@@ -363,6 +363,63 @@ static void test_id_get_reference_overflow(void **state)
 	assert_int_equal(ioasid_set_free(set), 0);
 }
 
+/* The one reserved private value is refused and changes nothing. */
+static void test_id_reserved_private_refused(void **state)
+{
+	struct ioasid_ns *ns = core_ns(state);
+	struct ioasid_set *set = core_set(ns, IOASID_SET_TYPE_NONE, 0, 10);
+	void *private = NULL;
+	ioasid_t id = 77;
+
+	assert_int_equal(ioasid_alloc(set, 1, 100, IOASID_PRIVATE_RESERVED, &id),
+			 -EINVAL);
+	assert_int_equal(id, 77);
+	assert_int_equal(ioasid_find(ns, NULL, 1, NULL), -ENOENT);
+	assert_int_equal(ioasid_alloc(set, 1, 100, &private, &id), 0);
+	assert_int_equal(ioasid_attach_data(set, id, IOASID_PRIVATE_RESERVED),
+			 -EINVAL);
+	assert_int_equal(ioasid_find(ns, set, id, &private), 0);
+	assert_ptr_equal(private, &private);
+	assert_int_equal(ioasid_free(set, id), 0);
+	assert_int_equal(ioasid_set_free(set), 0);
+}
+
+/*
+ * The instant between the compare-and-swap that drops the last reference
+ * and the release clearing the slot: the ID reads as FREE_PENDING without
+ * references everywhere, never as gone to one call and live to another.
+ * The word is set by hand, as the dropping thread would leave it.
+ */
+static void test_id_releasing_reads_as_free_pending(void **state)
+{
+	struct ioasid_ns *ns = core_ns(state);
+	struct ioasid_set *set = core_set(ns, IOASID_SET_TYPE_NONE, 0, 10);
+	_Atomic uint64_t *word;
+	struct ioasid_info info;
+	uint64_t saved;
+	void *private;
+	ioasid_t id;
+
+	assert_int_equal(ioasid_alloc(set, 9, 9, &info, &id), 0);
+	word = &ns->view.table[id].word;
+	saved = atomic_load(word);
+	atomic_store(word, ioasid__word_with_state(saved & IOASID__W_GEN,
+						   IOASID__STATE_RELEASING));
+	assert_int_equal(ioasid_find(ns, NULL, id, &private), 0);
+	assert_ptr_equal(private, &info);
+	assert_int_equal(ioasid_find(ns, set, id, NULL), 0);
+	assert_int_equal(ioasid_get(ns, NULL, id), -EBUSY);
+	assert_int_equal(ioasid_put(ns, NULL, id), -EINVAL);
+	assert_int_equal(ioasid_free(set, id), -ENOENT);
+	assert_int_equal(ioasid_query(ns, id, &info), 0);
+	assert_int_equal(info.state, IOASID_STATE_FREE_PENDING);
+	assert_int_equal(info.refs, 0);
+	atomic_store(word, saved);
+	assert_int_equal(ioasid_free(set, id), 0);
+	assert_int_equal(ioasid_find(ns, NULL, id, NULL), -ENOENT);
+	assert_int_equal(ioasid_set_free(set), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -382,6 +439,8 @@ int main(void)
 		CORE_TEST(test_id_small_capacity_last_id),
 		CORE_TEST(test_id_reuse_after_release_gets_fresh_state),
 		CORE_TEST(test_id_get_reference_overflow),
+		CORE_TEST(test_id_reserved_private_refused),
+		CORE_TEST(test_id_releasing_reads_as_free_pending),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

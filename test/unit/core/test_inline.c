@@ -48,16 +48,28 @@ static void assert_spid_same(struct ioasid_set *set, ioasid_t spid)
 	assert_int_equal(in, out);
 }
 
-static void test_inline_word_live(void **state)
+/* A slot is the private data plus one; 0 is reserved for "not live". */
+static void test_inline_slot_holds_private(void **state)
 {
-	(void)state;
-	for (unsigned int s = 0; s < 4; s++) {
-		uint64_t w = ioasid__word_with_state(IOASID__W_GEN | 5, s);
+	struct ioasid_ns *ns = core_ns(state);
+	struct ioasid_set *set = core_set(ns, IOASID_SET_TYPE_NONE, 0, 8);
+	void *const values[] = { NULL, private_of(7), (void *)(UINTPTR_MAX - 1) };
+	ioasid_t id;
 
-		assert_int_equal(ioasid_entry_word_live(w),
-				 s == IOASID_STATE_ACTIVE ||
-					 s == IOASID_STATE_FREE_PENDING);
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		void *got = (void *)1;
+
+		assert_int_equal(ioasid_alloc(set, 5, 5, values[i], &id), 0);
+		assert_int_equal(atomic_load(&ns->view.slots[id]),
+				 (uint64_t)(uintptr_t)values[i] + 1);
+		assert_int_equal(ioasid_find(ns, NULL, id, &got), 0);
+		assert_ptr_equal(got, values[i]);
+		assert_find_same(ns, set, id);
+		assert_int_equal(ioasid_free(set, id), 0);
+		assert_int_equal(atomic_load(&ns->view.slots[id]), 0);
+		assert_find_same(ns, NULL, id);
 	}
+	assert_int_equal(ioasid_set_free(set), 0);
 }
 
 static void test_inline_find_matches_outofline(void **state)
@@ -241,7 +253,7 @@ static void test_inline_concurrent_with_churn(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_inline_word_live),
+		CORE_TEST(test_inline_slot_holds_private),
 		CORE_TEST(test_inline_find_matches_outofline),
 		CORE_TEST(test_inline_find_beyond_installed_capacity),
 		CORE_TEST(test_inline_spid_find_matches_outofline),
