@@ -10,8 +10,12 @@
  *                            process, beside memcpy: the system call's cost
  *   floor.vm_readv.bw.1M     its bandwidth beside memcpy's, GB/s
  *   floor.load.1M/32M        ns per dependent random load over 1 MiB (in
- *                            cache) and 32 MiB (the size of a 2^20-entry
- *                            table of 32-byte entries): memory latency
+ *                            cache) and 32 MiB (the size of the core's ID
+ *                            table at 2^20 IDs): memory latency
+ *   floor.store_lock.1M/8M   ns per store to a random line of 1 MiB / 8 MiB
+ *                            (the core's slot array) followed by a lock
+ *                            taken and dropped: the least an allocation at
+ *                            a random ID costs
  *   floor.echo.64B/4K        ns per SOCK_SEQPACKET echo round trip
  */
 #include <errno.h>
@@ -111,6 +115,28 @@ static void run_load(struct bench_ctx *ctx, size_t len, const char *size)
 	bench_floor_chase_fini(&c);
 }
 
+static void run_store_lock(struct bench_ctx *ctx, size_t len,
+			   const char *size)
+{
+	struct bench_floor_storelock f;
+	char name[64];
+
+	snprintf(name, sizeof(name), "floor.store_lock.%s", size);
+	if (!bench_want(ctx, name))
+		return;
+	if (bench_floor_storelock_init(&f, len)) {
+		bench_fail(ctx, "%s: out of memory", name);
+		return;
+	}
+	struct bench_series s[] = {
+		{ .name = name, .batch = bench_floor_storelock_batch, .arg = &f },
+	};
+	bench_measure(ctx, s, 1);
+	bench_report(ctx, &(struct bench_row){ .name = name, .unit = "ns/op",
+					       .value = s[0].median });
+	bench_floor_storelock_fini(&f);
+}
+
 static void floor_run(struct bench_ctx *ctx)
 {
 	run_copy(ctx, 4096, "4K", false, false);
@@ -118,6 +144,8 @@ static void floor_run(struct bench_ctx *ctx)
 	run_copy(ctx, 64u << 20, "64M", true, true);
 	run_load(ctx, 1u << 20, "1M");
 	run_load(ctx, 32u << 20, "32M");
+	run_store_lock(ctx, 1u << 20, "1M");
+	run_store_lock(ctx, 8u << 20, "8M");
 	run_echo(ctx, 64, "64B");
 	run_echo(ctx, 4096, "4K");
 }

@@ -87,23 +87,33 @@ int bench_floor_vm_readv_batch(void *copy, uint64_t iters)
 	return 0;
 }
 
-/* Link the lines into one random cycle (Sattolo's shuffle). 0 or -ENOMEM. */
-static int chase_link(struct bench_floor_chase *c)
+/* 0 .. lines-1 in one random cycle (Sattolo's shuffle), or NULL. */
+static uint32_t *lines_shuffled(size_t lines)
 {
 	struct rng rng = { CHASE_SEED };
-	uint32_t *order = malloc(c->lines * sizeof(*order));
+	uint32_t *order = malloc(lines * sizeof(*order));
 
 	if (!order)
-		return -ENOMEM;
-	for (size_t i = 0; i < c->lines; i++)
+		return NULL;
+	for (size_t i = 0; i < lines; i++)
 		order[i] = (uint32_t)i;
-	for (size_t i = c->lines - 1; i > 0; i--) {
+	for (size_t i = lines - 1; i > 0; i--) {
 		size_t j = rng_below(&rng, (uint32_t)i);
 		uint32_t t = order[i];
 
 		order[i] = order[j];
 		order[j] = t;
 	}
+	return order;
+}
+
+/* Link the lines into one random cycle. 0 or -ENOMEM. */
+static int chase_link(struct bench_floor_chase *c)
+{
+	uint32_t *order = lines_shuffled(c->lines);
+
+	if (!order)
+		return -ENOMEM;
 	for (size_t i = 0; i < c->lines; i++)
 		c->buf[(size_t)order[i] * LINE_WORDS] =
 			order[(i + 1) % c->lines];
@@ -144,6 +154,45 @@ int bench_floor_chase_batch(void *chase, uint64_t iters)
 	for (uint64_t i = 0; i < iters; i++)
 		pos = c->buf[pos * LINE_WORDS];
 	c->pos = pos;
+	return 0;
+}
+
+int bench_floor_storelock_init(struct bench_floor_storelock *s, size_t len)
+{
+	memset(s, 0, sizeof(*s));
+	s->lines = len / 64 ? len / 64 : 1;
+	if (s->lines > UINT32_MAX)
+		return -ENOMEM;
+	s->buf = alloc_touched(s->lines * 64, 0);
+	s->order = lines_shuffled(s->lines);
+	if (!s->buf || !s->order) {
+		bench_floor_storelock_fini(s);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void bench_floor_storelock_fini(struct bench_floor_storelock *s)
+{
+	free(s->buf);
+	free(s->order);
+	s->buf = NULL;
+	s->order = NULL;
+}
+
+int bench_floor_storelock_batch(void *storelock, uint64_t iters)
+{
+	struct bench_floor_storelock *s = storelock;
+	uint64_t pos = s->pos;
+
+	for (uint64_t i = 0; i < iters; i++, pos++) {
+		s->buf[(size_t)s->order[pos % s->lines] * LINE_WORDS] = pos;
+		while (atomic_exchange_explicit(&s->lock, 1,
+						memory_order_acquire))
+			;
+		atomic_store_explicit(&s->lock, 0, memory_order_release);
+	}
+	s->pos = pos;
 	return 0;
 }
 

@@ -25,6 +25,7 @@
 #define IOASID_BENCH_FLOOR_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -73,6 +74,30 @@ void bench_floor_chase_fini(struct bench_floor_chase *c);
 
 /* bench_floor_chase_batch - iters dependent loads. Arg: chase. */
 int bench_floor_chase_batch(void *chase, uint64_t iters);
+
+/*
+ * Stores to random lines of a buffer, each followed by an atomic exchange
+ * and a release store on one word that stays in cache: the shape of the
+ * least an allocation at a random ID can do (write the ID's line, then
+ * take and drop a lock). The exchange waits until the store has its line,
+ * so the figure is the cost of one store miss that nothing can overlap.
+ */
+struct bench_floor_storelock {
+	size_t lines;
+	uint64_t *buf;
+	uint32_t *order; /* a random permutation of the lines */
+	_Atomic uint32_t lock;
+	uint64_t pos; /* where the next batch continues in order */
+};
+
+/* bench_floor_storelock_init - buffer and order (fixed seed). 0, -ENOMEM. */
+int bench_floor_storelock_init(struct bench_floor_storelock *s, size_t len);
+
+/* bench_floor_storelock_fini - free both. Accepts a zeroed s. */
+void bench_floor_storelock_fini(struct bench_floor_storelock *s);
+
+/* bench_floor_storelock_batch - iters store + exchange. Arg: storelock. */
+int bench_floor_storelock_batch(void *storelock, uint64_t iters);
 
 /*
  * A SOCK_SEQPACKET socket pair whose far end is served by a thread that
