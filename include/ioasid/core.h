@@ -262,7 +262,8 @@ int ioasid_get(struct ioasid_ns *ns, struct ioasid_set *set, ioasid_t id);
  * ioasid_get_if_owned - take a reference if id belongs to the PROCESS set of
  * process token.
  * Errors: -ENOENT id not allocated; -EINVAL the id's set is not a PROCESS
- * set; -EPERM it belongs to another process; -EBUSY FREE_PENDING.
+ * set; -EPERM it belongs to another process; -EBUSY FREE_PENDING;
+ * -EOVERFLOW 2^32 - 1 references already held.
  */
 int ioasid_get_if_owned(struct ioasid_ns *ns, uint64_t process_token,
 			ioasid_t id);
@@ -290,7 +291,8 @@ int ioasid_find(struct ioasid_ns *ns, struct ioasid_set *set, ioasid_t id,
 /*
  * ioasid_find_set - the set that owns a live ID, with a reference the caller
  * must drop with ioasid_set_put().
- * Errors: -ENOENT not live.
+ * Errors: -ENOENT not live; -EOVERFLOW 2^32 - 1 references held on the ID
+ * (the lookup pins it for a moment).
  */
 int ioasid_find_set(struct ioasid_ns *ns, ioasid_t id,
 		    struct ioasid_set **setp);
@@ -345,7 +347,8 @@ int ioasid_spid_detach(struct ioasid_set *set, ioasid_t id);
 /*
  * ioasid_spid_find - the ID that spid maps to in set. With get, also takes a
  * reference on it (put it with ioasid_put()).
- * Errors: -ENOENT no such SPID; -EBUSY get and the ID is FREE_PENDING.
+ * Errors: -ENOENT no such SPID; -EBUSY get and the ID is FREE_PENDING;
+ * -EOVERFLOW get and 2^32 - 1 references already held.
  * Without get, a call compiles inline in C11 callers (see ioasid_find).
  */
 int ioasid_spid_find(struct ioasid_set *set, ioasid_t spid, bool get,

@@ -176,25 +176,25 @@ static void pin_wait_release(void)
 	sched_yield();
 }
 
-bool ioasid__id_pin(struct ioasid_ns *ns, ioasid_t id,
-		    struct ioasid__entry_snap *snap)
+int ioasid__id_pin(struct ioasid_ns *ns, ioasid_t id,
+		   struct ioasid__entry_snap *snap)
 {
 	struct ioasid_entry *e = ioasid__ns_entry(ns, id);
+	int ret;
 
 	if (!e)
-		return false;
-	for (;;) {
+		return -ENOENT;
+	do {
 		if (!ioasid__entry_snapshot(&ns->view, id, snap))
-			return false;
+			return -ENOENT;
 		if (word_releasing(snap->word)) {
 			pin_wait_release();
+			ret = -EAGAIN;
 			continue;
 		}
-		if (atomic_compare_exchange_strong_explicit(
-			    &e->word, &snap->word, snap->word + 1,
-			    memory_order_acq_rel, memory_order_relaxed))
-			return true;
-	}
+		ret = ioasid__entry_ref(e, snap);
+	} while (ret == -EAGAIN);
+	return ret;
 }
 
 /* Snapshot an ID its owner is about to free. */
@@ -278,10 +278,11 @@ int ioasid_get(struct ioasid_ns *ns, struct ioasid_set *set, ioasid_t id)
 {
 	struct ioasid_entry *e = ioasid__ns_entry(ns, id);
 	struct ioasid__entry_snap snap;
+	int ret;
 
 	if (!e)
 		return -ENOENT;
-	for (;;) {
+	do {
 		if (!ioasid__entry_snapshot(&ns->view, id, &snap))
 			return -ENOENT;
 		if (set && snap.set != set)
@@ -289,13 +290,9 @@ int ioasid_get(struct ioasid_ns *ns, struct ioasid_set *set, ioasid_t id)
 		/* FREE_PENDING, or RELEASING read as FREE_PENDING (idtable.h). */
 		if (ioasid__word_state(snap.word) != IOASID_STATE_ACTIVE)
 			return -EBUSY;
-		if (ioasid__word_refs(snap.word) == UINT32_MAX)
-			return -EOVERFLOW;
-		if (atomic_compare_exchange_strong_explicit(
-			    &e->word, &snap.word, snap.word + 1,
-			    memory_order_acq_rel, memory_order_relaxed))
-			return 0;
-	}
+		ret = ioasid__entry_ref(e, &snap);
+	} while (ret == -EAGAIN);
+	return ret;
 }
 
 int ioasid_get_if_owned(struct ioasid_ns *ns, uint64_t process_token,
@@ -306,8 +303,9 @@ int ioasid_get_if_owned(struct ioasid_ns *ns, uint64_t process_token,
 	int ret = 0;
 
 	/* The pin keeps the set alive while its type and token are read. */
-	if (!ioasid__id_pin(ns, id, &snap))
-		return -ENOENT;
+	ret = ioasid__id_pin(ns, id, &snap);
+	if (ret)
+		return ret;
 	set = snap.set;
 	if (set->type != IOASID_SET_TYPE_PROCESS)
 		ret = -EINVAL;
@@ -389,9 +387,11 @@ int ioasid_find_set(struct ioasid_ns *ns, ioasid_t id,
 		    struct ioasid_set **setp)
 {
 	struct ioasid__entry_snap snap;
+	int ret;
 
-	if (!ioasid__id_pin(ns, id, &snap))
-		return -ENOENT;
+	ret = ioasid__id_pin(ns, id, &snap);
+	if (ret)
+		return ret;
 	ioasid_set_get(snap.set); /* handed to the caller */
 	ioasid__id_unref(ns, id, false);
 	*setp = snap.set;

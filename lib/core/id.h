@@ -26,7 +26,7 @@ void ioasid__id_unref(struct ioasid_ns *ns, ioasid_t id, bool drop_owner);
  * Take a temporary reference on a live ID (ACTIVE or FREE_PENDING), which
  * keeps it and its set alive. Returns false if the ID is not live.
  */
-bool ioasid__id_pin(struct ioasid_ns *ns, ioasid_t id,
-		    struct ioasid__entry_snap *snap);
+int ioasid__id_pin(struct ioasid_ns *ns, ioasid_t id,
+		   struct ioasid__entry_snap *snap);
 
 #endif /* IOASID_CORE_ID_H */

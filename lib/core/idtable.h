@@ -45,6 +45,7 @@
 #ifndef IOASID_CORE_IDTABLE_H
 #define IOASID_CORE_IDTABLE_H
 
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -146,6 +147,24 @@ static inline bool ioasid__entry_snapshot(const struct ioasid_ns_view *v,
 		snap->private = ioasid_slot_private(slot);
 		return true;
 	}
+}
+
+/*
+ * Add one reference to the word snap saw. Returns 0; -EOVERFLOW if the
+ * word already counts 2^32 - 1 references (one more would carry into the
+ * state bits); -EAGAIN if the word moved since the snapshot (take a new
+ * one and decide again).
+ */
+static inline int ioasid__entry_ref(struct ioasid_entry *e,
+				    struct ioasid__entry_snap *snap)
+{
+	if (ioasid__word_refs(snap->word) == UINT32_MAX)
+		return -EOVERFLOW;
+	if (!atomic_compare_exchange_strong_explicit(
+		    &e->word, &snap->word, snap->word + 1,
+		    memory_order_acq_rel, memory_order_relaxed))
+		return -EAGAIN;
+	return 0;
 }
 
 /*

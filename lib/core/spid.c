@@ -96,28 +96,28 @@ out_unlock:
 
 /*
  * Check a slot's answer against the entry and take a reference on the ID.
- * Returns 0, -EBUSY, or -ENOENT when the entry does not confirm it.
+ * Returns 0, -EBUSY, -EOVERFLOW, or -ENOENT when the entry does not
+ * confirm it.
  */
 static int spid_confirm_get(struct ioasid_set *set, ioasid_t id,
 			    ioasid_t spid)
 {
 	struct ioasid_entry *e = ioasid__ns_entry(set->ns, id);
 	struct ioasid__entry_snap snap;
+	int ret;
 
 	if (!e)
 		return -ENOENT;
-	for (;;) {
+	do {
 		if (!ioasid__entry_snapshot(&set->ns->view, id, &snap) ||
 		    snap.set != set || snap.spid != spid)
 			return -ENOENT;
 		/* FREE_PENDING, or RELEASING read as FREE_PENDING. */
 		if (ioasid__word_state(snap.word) != IOASID_STATE_ACTIVE)
 			return -EBUSY;
-		if (atomic_compare_exchange_strong_explicit(
-			    &e->word, &snap.word, snap.word + 1,
-			    memory_order_acq_rel, memory_order_relaxed))
-			return 0;
-	}
+		ret = ioasid__entry_ref(e, &snap);
+	} while (ret == -EAGAIN);
+	return ret;
 }
 
 /*

@@ -363,6 +363,36 @@ static void test_id_get_reference_overflow(void **state)
 	assert_int_equal(ioasid_set_free(set), 0);
 }
 
+/*
+ * The calls that pin an ID for a moment (find_set, get_if_owned) and
+ * spid_find with get refuse a full count as get does, instead of carrying
+ * into the state bits.
+ */
+static void test_id_pin_reference_overflow(void **state)
+{
+	struct ioasid_ns *ns = core_ns(state);
+	struct ioasid_set *set = core_set(ns, IOASID_SET_TYPE_PROCESS, 42, 10);
+	uint64_t bump = UINT32_MAX - 1;
+	struct ioasid_set *found = NULL;
+	ioasid_t id, got = 0;
+
+	assert_int_equal(ioasid_alloc(set, 1, 100, NULL, &id), 0);
+	assert_int_equal(ioasid_spid_attach(set, id, 500), 0);
+	atomic_fetch_add(&ns->view.table[id].word, bump);
+	assert_int_equal(ioasid_find_set(ns, id, &found), -EOVERFLOW);
+	assert_null(found);
+	assert_int_equal(ioasid_get_if_owned(ns, 42, id), -EOVERFLOW);
+	assert_int_equal(ioasid_spid_find(set, 500, true, &got), -EOVERFLOW);
+	assert_int_equal(got, 0);
+	assert_int_equal(core_refs(ns, id), UINT32_MAX);
+	atomic_fetch_sub(&ns->view.table[id].word, bump);
+	assert_int_equal(ioasid_find_set(ns, id, &found), 0);
+	assert_ptr_equal(found, set);
+	ioasid_set_put(found);
+	assert_int_equal(ioasid_free(set, id), 0);
+	assert_int_equal(ioasid_set_free(set), 0);
+}
+
 /* The one reserved private value is refused and changes nothing. */
 static void test_id_reserved_private_refused(void **state)
 {
@@ -439,6 +469,7 @@ int main(void)
 		CORE_TEST(test_id_small_capacity_last_id),
 		CORE_TEST(test_id_reuse_after_release_gets_fresh_state),
 		CORE_TEST(test_id_get_reference_overflow),
+		CORE_TEST(test_id_pin_reference_overflow),
 		CORE_TEST(test_id_reserved_private_refused),
 		CORE_TEST(test_id_releasing_reads_as_free_pending),
 	};
