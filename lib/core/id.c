@@ -209,64 +209,63 @@ static int free_check(struct ioasid_ns *ns, ioasid_t id,
 	return 0;
 }
 
-/* No subscriber: drop the owner's reference and leave ACTIVE at once. */
-static int free_quiet(struct ioasid_ns *ns, struct ioasid_entry *e,
-		      struct ioasid_set *set, ioasid_t id)
+/*
+ * The word after the owner gives the ID up: FREE_PENDING, and with
+ * drop_owner its reference dropped too, RELEASING if it was the last.
+ */
+static uint64_t word_freed(uint64_t w, bool drop_owner)
 {
-	struct ioasid__entry_snap snap;
-	uint64_t nw;
-	int ret;
-
-	do {
-		ret = free_check(ns, id, set, &snap);
-		if (ret)
-			return ret;
-		nw = word_unref(snap.word, true);
-		if (!word_releasing(nw))
-			nw = ioasid__word_with_state(nw,
-						     IOASID_STATE_FREE_PENDING);
-	} while (!atomic_compare_exchange_strong_explicit(
-		&e->word, &snap.word, nw, memory_order_acq_rel,
-		memory_order_relaxed));
-	if (word_releasing(nw))
-		ioasid__id_release(ns, id);
-	return 0;
+	if (drop_owner) {
+		w = word_unref(w, true);
+		if (word_releasing(w))
+			return w;
+	}
+	return ioasid__word_with_state(w, IOASID_STATE_FREE_PENDING);
 }
 
-/* Subscribers: park FREE_PENDING still holding the owner's reference. */
-static int free_begin(struct ioasid_ns *ns, struct ioasid_entry *e,
-		      struct ioasid_set *set, ioasid_t id,
-		      struct ioasid__entry_snap *snap)
+/* Leave ACTIVE by one compare-and-swap; returns the new word in *nwp. */
+static int free_mark(struct ioasid_ns *ns, ioasid_t id, struct ioasid_set *set,
+		     bool drop_owner, struct ioasid__entry_snap *snap,
+		     uint64_t *nwp)
 {
-	uint64_t nw;
+	struct ioasid_entry *e = &ns->view.table[id];
 	int ret;
 
 	do {
 		ret = free_check(ns, id, set, snap);
 		if (ret)
 			return ret;
-		nw = ioasid__word_with_state(snap->word,
-					     IOASID_STATE_FREE_PENDING);
+		*nwp = word_freed(snap->word, drop_owner);
 	} while (!atomic_compare_exchange_strong_explicit(
-		&e->word, &snap->word, nw, memory_order_acq_rel,
+		&e->word, &snap->word, *nwp, memory_order_acq_rel,
 		memory_order_relaxed));
 	return 0;
 }
 
+/*
+ * Without subscribers the owner's reference goes in the same
+ * compare-and-swap that leaves ACTIVE. With subscribers the ID parks
+ * FREE_PENDING still holding it, so that nothing can complete the free
+ * before the FREE event is out.
+ */
 int ioasid_free(struct ioasid_set *set, ioasid_t id)
 {
 	struct ioasid_ns *ns = set->ns;
-	struct ioasid_entry *e = ioasid__ns_entry(ns, id);
+	bool quiet = !ioasid__notify_wanted(set);
 	struct ioasid__entry_snap snap;
+	uint64_t nw;
 	int ret;
 
-	if (!e)
+	if (!ioasid__ns_entry(ns, id))
 		return -ENOENT;
-	if (!ioasid__notify_wanted(set))
-		return free_quiet(ns, e, set, id);
-	ret = free_begin(ns, e, set, id, &snap);
+	ret = free_mark(ns, id, set, quiet, &snap, &nw);
 	if (ret)
 		return ret;
+	if (quiet) {
+		if (word_releasing(nw))
+			ioasid__id_release(ns, id);
+		return 0;
+	}
 	/* The owner's reference keeps spid and private as snap saw them. */
 	ioasid__notify_event(set, IOASID_EVENT_FREE, id, snap.spid,
 			     snap.private);
