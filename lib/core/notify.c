@@ -107,11 +107,16 @@ void ioasid__notify_unwire_set(struct ioasid_ns *ns, struct ioasid_set *set)
 	pthread_mutex_unlock(&nt->lock);
 }
 
-bool ioasid__notify_wanted(const struct ioasid_set *set)
+static inline bool notify_wanted(const struct ioasid_set *set)
 {
 	return atomic_load_explicit(&set->ns->notify.global.nr,
 				    memory_order_relaxed) ||
 	       atomic_load_explicit(&set->chain.nr, memory_order_relaxed);
+}
+
+bool ioasid__notify_wanted(const struct ioasid_set *set)
+{
+	return notify_wanted(set);
 }
 
 /* The first subscription after pos that is not dead. Notify lock held. */
@@ -153,8 +158,10 @@ static void chain_call(struct ioasid__notify *nt,
 	pthread_mutex_unlock(&nt->lock);
 }
 
-void ioasid__notify_event(struct ioasid_set *set, enum ioasid_event event,
-			  ioasid_t id, ioasid_t spid, void *private)
+/* Out of line, so that the check in ioasid__notify_event needs no frame. */
+__attribute__((noinline)) static void
+notify_deliver(struct ioasid_set *set, enum ioasid_event event, ioasid_t id,
+	       ioasid_t spid, void *private)
 {
 	struct ioasid__notify *nt = &set->ns->notify;
 	const struct ioasid_event_data ev = {
@@ -166,10 +173,19 @@ void ioasid__notify_event(struct ioasid_set *set, enum ioasid_event event,
 		.private = private,
 	};
 
-	if (!ioasid__notify_wanted(set))
-		return;
 	chain_call(nt, &nt->global, &ev);
 	chain_call(nt, &set->chain, &ev);
+}
+
+/*
+ * Every allocation calls this: without subscribers it is two loads and a
+ * return; the event is built only when someone will receive it.
+ */
+void ioasid__notify_event(struct ioasid_set *set, enum ioasid_event event,
+			  ioasid_t id, ioasid_t spid, void *private)
+{
+	if (notify_wanted(set))
+		notify_deliver(set, event, id, spid, private);
 }
 
 static struct ioasid_notifier *notifier_new(struct ioasid_ns *ns,
