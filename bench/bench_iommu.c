@@ -605,19 +605,47 @@ static int world_init(struct world *w, const struct model *m, uint32_t live,
 
 /* ------------------------------------------------------------------------
  * Translation: batches.
+ *
+ * Every translation series reads a stream through one subject. The loop is
+ * written once, in stream_batch(), which is always inlined and given a
+ * constant read function, so each batch below compiles to the loop with the
+ * read inlined into it: no indirect call is timed.
  */
 
-static int translate_hit_batch(void *arg, uint64_t iters)
+/* One read through a subject: the translation of iova, or -errno. */
+typedef int (*read_fn)(struct world *w, uint64_t iova, uint64_t *phys);
+
+static int read_translate(struct world *w, uint64_t iova, uint64_t *phys)
 {
-	struct world *w = arg;
+	return ioasid_iommu_translate(w->iommu, w->dom, DEVID, 0, iova,
+				      IOASID_ACCESS_READ, phys);
+}
+
+static int read_walk(struct world *w, uint64_t iova, uint64_t *phys)
+{
+	return ioasid_domain_iova_to_phys(w->dom, iova, phys);
+}
+
+static int read_gtree(struct world *w, uint64_t iova, uint64_t *phys)
+{
+	return range_tree_translate(w->tree, iova, phys);
+}
+
+static int read_ghashtable(struct world *w, uint64_t iova, uint64_t *phys)
+{
+	return vtd_iotlb_translate(w->iotlb, iova, phys);
+}
+
+/* iters reads of stream (len reads, a power of two) from w->cursor on. */
+static inline __attribute__((always_inline)) int
+stream_batch(struct world *w, const uint64_t *stream, uint64_t len,
+	     uint64_t iters, read_fn read)
+{
 	uint64_t base = w->cursor;
 
 	for (uint64_t i = 0; i < iters; i++) {
 		uint64_t phys;
-		int err = ioasid_iommu_translate(
-			w->iommu, w->dom, DEVID, 0,
-			w->hit_iova[(base + i) & (HIT_STREAM - 1)],
-			IOASID_ACCESS_READ, &phys);
+		int err = read(w, stream[(base + i) & (len - 1)], &phys);
 
 		if (err)
 			return err;
@@ -625,83 +653,41 @@ static int translate_hit_batch(void *arg, uint64_t iters)
 	}
 	w->cursor = base + iters;
 	return 0;
+}
+
+static int translate_hit_batch(void *arg, uint64_t iters)
+{
+	struct world *w = arg;
+
+	return stream_batch(w, w->hit_iova, HIT_STREAM, iters, read_translate);
 }
 
 static int vtd_iotlb_batch(void *arg, uint64_t iters)
 {
 	struct world *w = arg;
-	uint64_t base = w->cursor;
 
-	for (uint64_t i = 0; i < iters; i++) {
-		uint64_t phys;
-		int err = vtd_iotlb_translate(
-			w->iotlb, w->hit_iova[(base + i) & (HIT_STREAM - 1)],
-			&phys);
-
-		if (err)
-			return err;
-		bench_keep(phys);
-	}
-	w->cursor = base + iters;
-	return 0;
+	return stream_batch(w, w->hit_iova, HIT_STREAM, iters, read_ghashtable);
 }
 
 static int walk_batch(void *arg, uint64_t iters)
 {
 	struct world *w = arg;
-	uint64_t base = w->cursor;
 
-	for (uint64_t i = 0; i < iters; i++) {
-		uint64_t phys;
-		int err = ioasid_domain_iova_to_phys(
-			w->dom, w->miss_iova[(base + i) & (MISS_STREAM - 1)],
-			&phys);
-
-		if (err)
-			return err;
-		bench_keep(phys);
-	}
-	w->cursor = base + iters;
-	return 0;
+	return stream_batch(w, w->miss_iova, MISS_STREAM, iters, read_walk);
 }
 
 static int translate_random_batch(void *arg, uint64_t iters)
 {
 	struct world *w = arg;
-	uint64_t base = w->cursor;
 
-	for (uint64_t i = 0; i < iters; i++) {
-		uint64_t phys;
-		int err = ioasid_iommu_translate(
-			w->iommu, w->dom, DEVID, 0,
-			w->miss_iova[(base + i) & (MISS_STREAM - 1)],
-			IOASID_ACCESS_READ, &phys);
-
-		if (err)
-			return err;
-		bench_keep(phys);
-	}
-	w->cursor = base + iters;
-	return 0;
+	return stream_batch(w, w->miss_iova, MISS_STREAM, iters, read_translate);
 }
 
 static int gtree_lookup_batch(void *arg, uint64_t iters)
 {
 	struct world *w = arg;
-	uint64_t base = w->cursor;
 
-	for (uint64_t i = 0; i < iters; i++) {
-		uint64_t phys;
-		int err = range_tree_translate(
-			w->tree, w->miss_iova[(base + i) & (MISS_STREAM - 1)],
-			&phys);
-
-		if (err)
-			return err;
-		bench_keep(phys);
-	}
-	w->cursor = base + iters;
-	return 0;
+	return stream_batch(w, w->miss_iova, MISS_STREAM, iters, read_gtree);
 }
 
 /* ------------------------------------------------------------------------
@@ -729,8 +715,8 @@ static int verify_live(struct bench_ctx *ctx, struct world *w, const char *name)
 		uint64_t iova = m->iova[i] + (i & PAGE_OFFSET_MASK & ~7u);
 		uint64_t want = m->phys[i] + (iova & PAGE_OFFSET_MASK);
 		uint64_t got = 0, tgot = 0;
-		int err = ioasid_domain_iova_to_phys(w->dom, iova, &got);
-		int terr = range_tree_translate(w->tree, iova, &tgot);
+		int err = read_walk(w, iova, &got);
+		int terr = read_gtree(w, iova, &tgot);
 
 		if (check_phys(ctx, name, "walk", iova, err, got, want) ||
 		    check_phys(ctx, name, "gtree", iova, terr, tgot, want))
@@ -748,11 +734,8 @@ static int verify_stream(struct bench_ctx *ctx, struct world *w,
 
 	for (uint32_t i = 0; i < VERIFY_STREAM; i++) {
 		uint64_t got = 0, pgot = 0;
-		int err = ioasid_iommu_translate(w->iommu, w->dom, DEVID, 0,
-						 iova[i], IOASID_ACCESS_READ,
-						 &got);
-		int perr = hit ? vtd_iotlb_translate(w->iotlb, iova[i], &pgot) :
-				 range_tree_translate(w->tree, iova[i], &pgot);
+		int err = read_translate(w, iova[i], &got);
+		int perr = (hit ? read_ghashtable : read_gtree)(w, iova[i], &pgot);
 
 		if (check_phys(ctx, name, "translate", iova[i], err, got, want[i]) ||
 		    check_phys(ctx, name, hit ? "ghashtable" : "gtree", iova[i],
