@@ -106,20 +106,22 @@ static int tmp_remove(struct ioasid_journal *j)
 	return errno == ENOENT ? 0 : -errno;
 }
 
-/* Write a new, empty log (header only) and open it. */
+/*
+ * Write a new, empty log (header only) and open it. Once the rename has
+ * happened the file is ours even if the directory fsync then failed, so
+ * that a failing open removes it again.
+ */
 static int log_create(struct ioasid_journal *j)
 {
 	struct journal_snapshot_result res;
 	int ret;
 
 	ret = ioasid__journal_snapshot_write(j->dirfd, NULL, NULL, &res);
-	if (ret && res.renamed)
-		close(res.fd);
-	if (ret)
-		return ret;
-	j->fd = res.fd;
-	j->created = true;
-	return 0;
+	if (res.renamed) {
+		j->fd = res.fd; /* The new file's descriptor now belongs to j. */
+		j->created = true;
+	}
+	return ret;
 }
 
 /* Open the log, creating it if it is missing or empty; check its header. */

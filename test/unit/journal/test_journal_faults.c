@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Failures of the directory fsync that makes a rename durable. The test is
+ * linked with -Wl,--wrap=fsync, so the journal's fsync() calls come here
+ * and can be made to fail for directory descriptors only: the rename has
+ * then happened, but its durability is unknown.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "journal_fixture.h"
+#include "journal_format.h"
+
+int __real_fsync(int fd);
+int __wrap_fsync(int fd);
+
+static bool fail_dir_fsync;
+
+int __wrap_fsync(int fd)
+{
+	struct stat st;
+
+	if (fail_dir_fsync && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		errno = EIO;
+		return -1;
+	}
+	return __real_fsync(fd);
+}
+
+static int tmp_exists(const struct fix *f)
+{
+	char tmp[400];
+
+	snprintf(tmp, sizeof(tmp), "%s/%s", f->dir, IOASID_JOURNAL_TMP_FILE);
+	return access(tmp, F_OK) == 0;
+}
+
+/* A failed open leaves no log behind, even one already renamed in place. */
+static void test_journal_create_fails_at_dir_fsync(void **state)
+{
+	struct fix *f = *state;
+	struct ioasid_journal *j = NULL;
+
+	fail_dir_fsync = true;
+	assert_int_equal(fix_open(f, &j), -EIO);
+	fail_dir_fsync = false;
+	assert_null(j);
+	assert_int_equal(access(f->path, F_OK), -1);
+	assert_false(tmp_exists(f));
+	/* The directory lock was released and nothing is in the way. */
+	assert_int_equal(fix_open(f, &j), 0);
+	assert_int_equal(fix_file_size(f), JOURNAL_FILE_HEADER_SIZE);
+	ioasid_journal_close(j);
+}
+
+static int snapshot_one(struct ioasid_journal_snapshot *snap, void *arg)
+{
+	return ioasid_journal_snapshot_append(snap, 100, NULL, 0);
+}
+
+/*
+ * After the rename the new log is the one in use, but a crash could bring
+ * the old one back: the journal refuses further writes.
+ */
+static void test_journal_compaction_fails_at_dir_fsync(void **state)
+{
+	struct fix *f = *state;
+	struct ioasid_journal *j;
+	struct ioasid_journal_stat st;
+
+	assert_int_equal(fix_open(f, &j), 0);
+	fix_append_series(j, 0, 10);
+	fail_dir_fsync = true;
+	assert_int_equal(ioasid_journal_compact(j, snapshot_one, NULL), -EIO);
+	fail_dir_fsync = false;
+	ioasid_journal_query(j, &st);
+	assert_true(st.broken);
+	assert_int_equal(st.records, 1);
+	assert_int_equal(st.size, fix_file_size(f));
+	assert_false(tmp_exists(f));
+	assert_int_equal(ioasid_journal_append(j, 1, NULL, 0), -EIO);
+	assert_int_equal(ioasid_journal_sync(j), -EIO);
+	assert_int_equal(f->last_prio, LOG_ERR);
+	ioasid_journal_close(j);
+	fix_reset(f);
+	assert_int_equal(fix_open(f, &j), 0);
+	fix_assert_series(f, 1);
+	ioasid_journal_close(j);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fix_setup, fix_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_journal_create_fails_at_dir_fsync),
+		T(test_journal_compaction_fails_at_dir_fsync),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
