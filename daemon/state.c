@@ -472,12 +472,6 @@ static void owners_expire(struct ioasidd *d)
 
 /* ---- compaction ---- */
 
-struct snap_walk {
-	struct ioasidd *d;
-	struct ioasid_journal_snapshot *snap;
-	int ret;
-};
-
 static int snap_id(struct ioasidd *d, struct ioasid_journal_snapshot *snap,
 		   ioasid_t id)
 {
@@ -507,18 +501,17 @@ static int snap_id(struct ioasidd *d, struct ioasid_journal_snapshot *snap,
 	return ioasid_journal_snapshot_append(snap, REC_SPID, &sp, sizeof(sp));
 }
 
+/* snap_limit - an ioasid_cgroup_for_each() visitor; arg is the snapshot. */
 static int snap_limit(const char *path, const struct ioasid_cgroup_info *info,
 		      void *arg)
 {
 	char buf[sizeof(struct rec_limit) + IOASID_CGROUP_PATH_MAX];
-	struct snap_walk *w = arg;
 
 	if (!info->depth || info->max == IOASID_CGROUP_MAX)
 		return 0;
-	w->ret = ioasid_journal_snapshot_append(
-		w->snap, REC_LIMIT, buf,
+	return ioasid_journal_snapshot_append(
+		arg, REC_LIMIT, buf,
 		(uint32_t)rec_limit_encode(buf, path, info->max));
-	return w->ret;
 }
 
 /* on_snapshot - the default quota, live IDs with SPIDs, then limits. */
@@ -526,7 +519,6 @@ static int on_snapshot(struct ioasid_journal_snapshot *snap, void *arg)
 {
 	struct ioasidd *d = arg;
 	struct rec_quota q = { .quota = d->default_quota };
-	struct snap_walk w = { d, snap, 0 };
 	int ret;
 
 	ret = ioasid_journal_snapshot_append(snap, REC_QUOTA, &q, sizeof(q));
@@ -534,8 +526,8 @@ static int on_snapshot(struct ioasid_journal_snapshot *snap, void *arg)
 	     id = ioasid__ids_next_live(d, (uint64_t)id + 1))
 		ret = snap_id(d, snap, id);
 	if (!ret)
-		ioasid_cgroup_for_each(d->cgroups, snap_limit, &w);
-	return ret ? ret : w.ret;
+		ret = ioasid_cgroup_for_each(d->cgroups, snap_limit, snap);
+	return ret;
 }
 
 /* ---- life cycle ---- */
