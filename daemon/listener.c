@@ -80,14 +80,22 @@ static int stale_remove(const struct sockaddr_un *sa)
 	return 0;
 }
 
+/*
+ * listener_start - watch fd as d's listener. On failure d->listener is left
+ * without a descriptor: fd stays the caller's to close (the daemon's
+ * teardown would otherwise close it a second time).
+ */
 static int listener_start(struct ioasidd *d, int fd)
 {
-	int one = 1;
+	int one = 1, ret;
 
 	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)))
 		return -errno;
 	d->listener = (struct loop_source){ .fd = fd, .fn = listener_on_event };
-	return ioasid__loop_add(&d->loop, &d->listener, EPOLLIN);
+	ret = ioasid__loop_add(&d->loop, &d->listener, EPOLLIN);
+	if (ret)
+		d->listener.fd = -1;
+	return ret;
 }
 
 static int bind_path(int fd, const struct sockaddr_un *sa)

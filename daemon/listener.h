@@ -20,7 +20,8 @@ int ioasid__listener_bind(struct ioasidd *d, const char *path);
 /*
  * ioasid__listener_adopt - use an inherited listening socket, which must
  * be an AF_UNIX SOCK_SEQPACKET socket in the listening state.
- * Errors: -EINVAL anything else; -errno from fcntl/setsockopt.
+ * Errors: -EINVAL anything else; -errno from fcntl/setsockopt/epoll_ctl.
+ * On failure fd stays the caller's (it is not closed).
  */
 int ioasid__listener_adopt(struct ioasidd *d, int fd);
 
