@@ -251,14 +251,8 @@ unsigned int ioasid__ids_free_set(struct ioasidd *d, struct ioasid_set *set)
 
 	/* Collect a batch, then free it: freeing changes what is walked. */
 	do {
-		struct ioasid_set_info info;
-
 		b.n = 0;
-		/* Walk only a non-empty set (the core's walk of an empty set
-		 * trips UBSan with qsort(NULL, 0) at this writing). */
-		ioasid_set_query(set, &info);
-		if (info.nr_ids)
-			ioasid_set_for_each(set, batch_collect, &b);
+		ioasid_set_for_each(set, batch_collect, &b);
 		for (unsigned int i = 0; i < b.n; i++)
 			/* -ENOENT: FREE_PENDING already. */
 			if (!ioasid__ids_free(d, set, b.ids[i], false))

@@ -133,13 +133,10 @@ static int op_reclaim(struct op_ctx *ctx)
 		.room = ops_page_room(ctx, sizeof(*out), req->max_entries),
 		.ids = ids,
 	};
-	struct ioasid_set_info si;
 	uint64_t next = 0;
 	uint32_t i;
 
-	/* (An empty set is not walked: see ioasid__ids_free_set().) */
-	ioasid_set_query(ctx->s->set, &si);
-	if (si.nr_ids && ioasid_set_for_each(ctx->s->set, reclaim_collect, &w))
+	if (ioasid_set_for_each(ctx->s->set, reclaim_collect, &w))
 		next = (uint64_t)w.ids[w.count - 1] + 1;
 	for (i = 0; i < w.count; i++) {
 		struct ioasid_info info = { 0 };
