@@ -64,12 +64,9 @@ static int build_iommu(struct ioasidd_platform *pl,
 	if (ret)
 		return ret;
 	ret = ioasid_platform_add_iommu(pl->p, iommu);
-	if (ret) {
+	if (ret)
 		ioasid_iommu_free(iommu);
-		return ret;
-	}
-	pl->nr_iommus++;
-	return 0;
+	return ret;
 }
 
 static int build_device(struct ioasidd_platform *pl,

@@ -37,7 +37,6 @@ struct ioasidd_platform {
 	struct ioasid_platform *p;
 	struct ioasid_group **groups; /* the declared groups, a ref each */
 	uint32_t nr_groups;
-	uint32_t nr_iommus;
 	uint32_t next_object_id; /* the last object ID handed out */
 	struct hmap attached; /* group ID -> ID of the container it is in */
 	uint32_t max_containers; /* per handle */

@@ -185,7 +185,6 @@ void ioasid__session_accept(struct ioasidd *d, int fd)
 	}
 	s->owner = owner;
 	s->uid = cred.uid;
-	s->gid = cred.gid;
 	s->token = ioasid__identity_token(&owner);
 	s->epoll_mask = EPOLLIN;
 	if (ioasid__loop_add(&d->loop, &s->src, s->epoll_mask)) {

@@ -3,8 +3,8 @@
  * daemon/session.h - a handle: one connection, bound to the process that
  * opened it.
  *
- * At accept the peer's pid, uid and gid come from SO_PEERCRED and its start
- * time from /proc/PID/stat; together they are the handle's owner, and the
+ * At accept the peer's pid and uid come from SO_PEERCRED and its start time
+ * from /proc/PID/stat; together they are the handle's owner, and the
  * owner's PROCESS set (token: ioasid__identity_token()) is the set its
  * allocations go to. One process has one handle: a second connection from
  * the same live process is refused (its first request is answered -EBUSY
@@ -45,7 +45,6 @@ struct session {
 	struct session *next, *prev; /* d->sessions, or d->closed (next) */
 	struct ioasidd_identity owner;
 	uid_t uid;
-	gid_t gid;
 	uint64_t token; /* the owner's PROCESS-set token */
 	int refuse; /* -errno: answer the first request so, then close */
 	bool in_pid_map;
