@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: MIT
 /* The IOMMU operations as calls (see iommu_call.h). */
 #include <errno.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/socket.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -210,50 +208,4 @@ int ic_daemon_maps(pid_t pid, const char *name)
 			found = 1;
 	fclose(f);
 	return found;
-}
-
-int iommu_try(int fd, uint32_t op, const void *req, size_t len, int sendfd,
-	      void *rep, size_t max)
-{
-	static uint8_t buf[IOASID_MSG_MAX];
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control;
-	struct ioasid_msg_hdr hdr = { (uint32_t)(sizeof(hdr) + len), op,
-				      raw_seq() };
-	struct iovec iov = { buf, sizeof(hdr) + len };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	struct ioasid_reply_hdr rh;
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	ssize_t n;
-
-	memcpy(buf, &hdr, sizeof(hdr));
-	memcpy(buf + sizeof(hdr), req, len);
-	if (sendfd >= 0) {
-		struct cmsghdr *cm;
-
-		msg.msg_control = control.buf;
-		msg.msg_controllen = sizeof(control.buf);
-		cm = CMSG_FIRSTHDR(&msg);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &sendfd, sizeof(int));
-	}
-	if (sendmsg(fd, &msg, MSG_NOSIGNAL) < 0)
-		return RAW_BROKEN;
-	if (poll(&p, 1, 5000) != 1)
-		return RAW_BROKEN;
-	n = recv(fd, buf, sizeof(buf), 0);
-	if (n < (ssize_t)sizeof(rh))
-		return RAW_BROKEN;
-	memcpy(&rh, buf, sizeof(rh));
-	if (rh.seq != hdr.seq)
-		return RAW_BROKEN;
-	if (rep && !rh.result)
-		memcpy(rep, buf + sizeof(rh),
-		       (size_t)n - sizeof(rh) < max ? (size_t)n - sizeof(rh)
-						    : max);
-	return rh.result;
 }

@@ -4,9 +4,8 @@
  * each, for the daemon's integration tests, on top of raw.h.
  *
  * Every helper sends one request and returns the reply's result (0 or
- * -errno); out structs are filled only on success. The iommu_try_*
- * variants never use cmocka (for forked children) and return RAW_BROKEN
- * when the transport fails.
+ * -errno); out structs are filled only on success. Forked children, which
+ * must not use cmocka, call raw_try() and raw_try_fd() of raw.h instead.
  */
 #ifndef IOASID_TEST_IOMMU_CALL_H
 #define IOASID_TEST_IOMMU_CALL_H
@@ -52,9 +51,5 @@ int ic_memfd(const char *name, uint64_t size);
 
 /* ic_daemon_maps - the daemon (pid) has a mapping of the memfd name. */
 int ic_daemon_maps(pid_t pid, const char *name);
-
-/* Children: no cmocka. */
-int iommu_try(int fd, uint32_t op, const void *req, size_t len, int sendfd,
-	      void *rep, size_t max);
 
 #endif /* IOASID_TEST_IOMMU_CALL_H */

@@ -52,8 +52,7 @@ static int child_claim(int fd, uint32_t group)
 {
 	struct ioasid_req_group req = { sizeof(req), 0, group, 0 };
 
-	return iommu_try(fd, IOASID_OP_GROUP_CLAIM, &req, sizeof(req), -1,
-			 NULL, 0);
+	return raw_try(fd, IOASID_OP_GROUP_CLAIM, &req, sizeof(req), NULL, 0);
 }
 
 /* child_build - claim dsa, a TYPE1v2 container with it, 1 MiB mapped. */
@@ -64,7 +63,7 @@ static int child_build(int fd, uint32_t *id)
 	};
 	struct ioasid_req_container_group at = { sizeof(at), 0, 0, G_DSA };
 	struct ioasid_req_map_dma map = { sizeof(map), RW, 0, 0, MIB, MIB, 0 };
-	struct ioasid_rep_id rep;
+	struct ioasid_rep_id rep = { 0 };
 	int memfd = memfd_create("dio-child", MFD_CLOEXEC);
 	int ret;
 
@@ -72,15 +71,15 @@ static int child_build(int fd, uint32_t *id)
 		return -EIO;
 	ret = child_claim(fd, G_DSA);
 	if (!ret)
-		ret = iommu_try(fd, IOASID_OP_CONTAINER_CREATE, &cr, sizeof(cr),
-				-1, &rep, sizeof(rep));
+		ret = raw_try(fd, IOASID_OP_CONTAINER_CREATE, &cr, sizeof(cr),
+			      &rep, sizeof(rep));
 	at.container_id = map.container_id = rep.id;
 	if (!ret)
-		ret = iommu_try(fd, IOASID_OP_CONTAINER_ATTACH_GROUP, &at,
-				sizeof(at), -1, NULL, 0);
+		ret = raw_try(fd, IOASID_OP_CONTAINER_ATTACH_GROUP, &at,
+			      sizeof(at), NULL, 0);
 	if (!ret)
-		ret = iommu_try(fd, IOASID_OP_MAP_DMA, &map, sizeof(map), memfd,
-				NULL, 0);
+		ret = raw_try_fd(fd, IOASID_OP_MAP_DMA, &map, sizeof(map), memfd,
+				 NULL, 0);
 	close(memfd); /* the daemon keeps its own mapping */
 	*id = rep.id;
 	return ret;

@@ -235,7 +235,8 @@ uint64_t raw_seq(void)
 	return ++seq;
 }
 
-void raw_send(int fd, const void *msg, size_t len, int fd_send)
+/* send_msg - sendmsg() of msg with fd_send (if >= 0); no cmocka. */
+static ssize_t send_msg(int fd, const void *msg, size_t len, int fd_send)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
@@ -255,7 +256,12 @@ void raw_send(int fd, const void *msg, size_t len, int fd_send)
 		cm->cmsg_len = CMSG_LEN(sizeof(int));
 		memcpy(CMSG_DATA(cm), &fd_send, sizeof(int));
 	}
-	assert_int_equal(sendmsg(fd, &mh, MSG_NOSIGNAL), (ssize_t)len);
+	return sendmsg(fd, &mh, MSG_NOSIGNAL);
+}
+
+void raw_send(int fd, const void *msg, size_t len, int fd_send)
+{
+	assert_int_equal(send_msg(fd, msg, len, fd_send), (ssize_t)len);
 }
 
 size_t raw_recv(int fd, void *buf, size_t max, int *fd_recv)
@@ -499,8 +505,8 @@ bool raw_list_entry(int fd, uint32_t id, struct ioasid_list_entry *e)
 	return e->id == id;
 }
 
-int raw_try(int fd, uint32_t op, const void *req, size_t len, void *rep,
-	    size_t max)
+int raw_try_fd(int fd, uint32_t op, const void *req, size_t len, int fd_send,
+	       void *rep, size_t max)
 {
 	static uint8_t buf[IOASID_MSG_MAX];
 	struct ioasid_msg_hdr hdr = { (uint32_t)(sizeof(hdr) + len), op,
@@ -512,7 +518,7 @@ int raw_try(int fd, uint32_t op, const void *req, size_t len, void *rep,
 		return RAW_BROKEN;
 	memcpy(buf, &hdr, sizeof(hdr));
 	memcpy(buf + sizeof(hdr), req, len);
-	if (send(fd, buf, sizeof(hdr) + len, MSG_NOSIGNAL) < 0)
+	if (send_msg(fd, buf, sizeof(hdr) + len, fd_send) < 0)
 		return RAW_BROKEN;
 	for (;;) {
 		ssize_t n;
@@ -532,6 +538,12 @@ int raw_try(int fd, uint32_t op, const void *req, size_t len, void *rep,
 		memcpy(rep, buf + sizeof(rh),
 		       rh.size - sizeof(rh) < max ? rh.size - sizeof(rh) : max);
 	return rh.result;
+}
+
+int raw_try(int fd, uint32_t op, const void *req, size_t len, void *rep,
+	    size_t max)
+{
+	return raw_try_fd(fd, op, req, len, -1, rep, max);
 }
 
 int raw_try_alloc(int fd, uint32_t *id)

@@ -125,6 +125,9 @@ bool raw_list_entry(int fd, uint32_t id, struct ioasid_list_entry *e);
 #define RAW_BROKEN (-100000)
 int raw_try(int fd, uint32_t op, const void *req, size_t len, void *rep,
 	    size_t max);
+/* raw_try_fd - raw_try sending a descriptor with the request (-1: none). */
+int raw_try_fd(int fd, uint32_t op, const void *req, size_t len, int fd_send,
+	       void *rep, size_t max);
 int raw_try_alloc(int fd, uint32_t *id);
 /* raw_try_connect - a connection, or -1. */
 int raw_try_connect(const char *path);
