@@ -108,30 +108,15 @@ enum journal_defect ioasid__journal_record_header_check(const uint8_t *buf,
 	return JOURNAL_GOOD;
 }
 
-bool ioasid__journal_record_crc_ok(const uint8_t *buf, uint32_t len)
+enum journal_defect ioasid__journal_record_payload_check(const uint8_t *buf,
+							 size_t avail,
+							 uint32_t len)
 {
-	uint32_t crc = ioasid__crc32c(0, buf, 8);
+	uint32_t crc;
 
-	crc = ioasid__crc32c(crc, buf + JOURNAL_RECORD_HEADER_SIZE, len);
-	return crc == get_le32(buf + 8);
-}
-
-enum journal_defect ioasid__journal_record_check(const uint8_t *buf,
-						 size_t avail, uint16_t *typep,
-						 uint32_t *lenp)
-{
-	enum journal_defect defect;
-	uint16_t type;
-	uint32_t len;
-
-	defect = ioasid__journal_record_header_check(buf, avail, &type, &len);
-	if (defect != JOURNAL_GOOD)
-		return defect;
 	if (avail - JOURNAL_RECORD_HEADER_SIZE < len)
 		return JOURNAL_SHORT_PAYLOAD;
-	if (!ioasid__journal_record_crc_ok(buf, len))
-		return JOURNAL_BAD_CRC;
-	*typep = type;
-	*lenp = len;
-	return JOURNAL_GOOD;
+	crc = ioasid__crc32c(0, buf, 8);
+	crc = ioasid__crc32c(crc, buf + JOURNAL_RECORD_HEADER_SIZE, len);
+	return crc == get_le32(buf + 8) ? JOURNAL_GOOD : JOURNAL_BAD_CRC;
 }

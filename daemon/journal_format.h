@@ -43,15 +43,14 @@ enum journal_defect ioasid__journal_record_header_check(const uint8_t *buf,
 							size_t avail,
 							uint16_t *typep,
 							uint32_t *lenp);
-/* Check the CRC of a complete record of payload length len at buf. */
-bool ioasid__journal_record_crc_ok(const uint8_t *buf, uint32_t len);
 /*
- * Check the record at the start of buf, where avail bytes remain of the
- * file: JOURNAL_GOOD with its type and payload length, or its defect.
+ * Check the rest of a record whose header passed, with payload length
+ * len, at the start of buf where avail bytes remain of the file:
+ * JOURNAL_SHORT_PAYLOAD, JOURNAL_BAD_CRC or JOURNAL_GOOD.
  */
-enum journal_defect ioasid__journal_record_check(const uint8_t *buf,
-						 size_t avail, uint16_t *typep,
-						 uint32_t *lenp);
+enum journal_defect ioasid__journal_record_payload_check(const uint8_t *buf,
+							 size_t avail,
+							 uint32_t len);
 
 /* journal_io.c */
 /* pwritev() all of iov at off, retrying short writes: 0 or -errno. */

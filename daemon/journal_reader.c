@@ -104,8 +104,9 @@ static int reader_next(struct reader *r, enum journal_defect *defectp,
 	ret = reader_fill(r, JOURNAL_RECORD_HEADER_SIZE + (size_t)*lenp);
 	if (ret)
 		return ret;
-	*defectp = ioasid__journal_record_check(r->buf + r->start,
-						r->end - r->start, typep, lenp);
+	*defectp = ioasid__journal_record_payload_check(r->buf + r->start,
+							r->end - r->start,
+							*lenp);
 	return 0;
 }
 
