@@ -139,6 +139,16 @@ void fix_assert_series(const struct fix *f, unsigned int n)
 	}
 }
 
+void fix_close_and_check(struct fix *f, struct ioasid_journal *j, unsigned int n)
+{
+	ioasid_journal_close(j);
+	fix_reset(f);
+	assert_int_equal(fix_open(f, &j), 0);
+	fix_assert_series(f, n);
+	assert_int_equal(f->nlog, 0);
+	ioasid_journal_close(j);
+}
+
 uint64_t fix_file_size(const struct fix *f)
 {
 	struct stat st;

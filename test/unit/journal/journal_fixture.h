@@ -50,6 +50,11 @@ void fix_payload(unsigned int i, uint8_t *buf, uint32_t len);
 void fix_append_series(struct ioasid_journal *j, unsigned int first, unsigned int n);
 /* Assert that f->rec holds exactly records [0, n) of the series. */
 void fix_assert_series(const struct fix *f, unsigned int n);
+/*
+ * Close j, then reopen the journal and assert that it replays exactly
+ * records [0, n) of the series and logs nothing; close it again.
+ */
+void fix_close_and_check(struct fix *f, struct ioasid_journal *j, unsigned int n);
 
 /* File helpers. */
 uint64_t fix_file_size(const struct fix *f);

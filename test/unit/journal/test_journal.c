@@ -55,11 +55,7 @@ static void test_journal_round_trip(void **state)
 	assert_int_equal(f->nlog, 0);
 	/* Appends after a reopen follow the replayed records. */
 	fix_append_series(j, 200, 10);
-	ioasid_journal_close(j);
-	fix_reset(f);
-	assert_int_equal(fix_open(f, &j), 0);
-	fix_assert_series(f, 210);
-	ioasid_journal_close(j);
+	fix_close_and_check(f, j, 210);
 }
 
 /* Records larger than the reader's and the snapshot's 64 KiB buffers. */
@@ -224,10 +220,7 @@ static void test_journal_empty_file_is_new(void **state)
 	assert_int_equal(fix_open(f, &j), 0);
 	assert_int_equal(fix_file_size(f), JOURNAL_FILE_HEADER_SIZE);
 	fix_append_series(j, 0, 3);
-	ioasid_journal_close(j);
-	assert_int_equal(fix_open(f, &j), 0);
-	fix_assert_series(f, 3);
-	ioasid_journal_close(j);
+	fix_close_and_check(f, j, 3);
 }
 
 static void test_journal_sync_policy_always(void **state)
@@ -296,10 +289,7 @@ static void test_journal_sync_policy_batch(void **state)
 	assert_int_equal(ioasid_journal_timeout(j), -1);
 	/* close syncs what is pending. */
 	fix_append_series(j, 5, 1);
-	ioasid_journal_close(j);
-	assert_int_equal(fix_open(f, &j), 0);
-	fix_assert_series(f, 6);
-	ioasid_journal_close(j);
+	fix_close_and_check(f, j, 6);
 }
 
 /*
@@ -363,10 +353,7 @@ static void test_journal_compaction_replaces_log(void **state)
 	assert_int_equal(st.base_size, st.size);
 	/* Appends go on in the new file. */
 	fix_append_series(j, 3, 2);
-	ioasid_journal_close(j);
-	assert_int_equal(fix_open(f, &j), 0);
-	fix_assert_series(f, 5);
-	ioasid_journal_close(j);
+	fix_close_and_check(f, j, 5);
 }
 
 static int snapshot_fails(struct ioasid_journal_snapshot *snap, void *arg)
@@ -402,10 +389,7 @@ static void test_journal_failed_compaction_keeps_log(void **state)
 	assert_int_equal(access(tmp, F_OK), -1);
 	assert_int_equal(ioasid_journal_compact(j, NULL, NULL), -EINVAL);
 	fix_append_series(j, 10, 2);
-	ioasid_journal_close(j);
-	assert_int_equal(fix_open(f, &j), 0);
-	fix_assert_series(f, 12);
-	ioasid_journal_close(j);
+	fix_close_and_check(f, j, 12);
 }
 
 static void test_journal_compaction_due_threshold(void **state)

@@ -83,12 +83,7 @@ static void test_journal_torn_tail_every_offset(void **state)
 			assert_log_mentions(f, good, len - good);
 		/* The journal goes on after the cut. */
 		fix_append_series(j, SERIES - 1, 1);
-		ioasid_journal_close(j);
-		fix_reset(f);
-		assert_int_equal(fix_open(f, &j), 0);
-		fix_assert_series(f, SERIES);
-		assert_int_equal(f->nlog, 0);
-		ioasid_journal_close(j);
+		fix_close_and_check(f, j, SERIES);
 	}
 	free(orig);
 }
@@ -248,12 +243,7 @@ static void test_journal_failed_append_leaves_no_partial_record(void **state)
 	assert_false(st.broken);
 	assert_int_equal(st.records, 3);
 	fix_append_series(j, 3, 2);
-	ioasid_journal_close(j);
-	fix_reset(f);
-	assert_int_equal(fix_open(f, &j), 0);
-	fix_assert_series(f, 5);
-	assert_int_equal(f->nlog, 0);
-	ioasid_journal_close(j);
+	fix_close_and_check(f, j, 5);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fix_setup, fix_teardown)
