@@ -102,6 +102,21 @@ void bench_measure(struct bench_ctx *ctx, struct bench_series *series,
  */
 double bench_ns_per_op(struct bench_ctx *ctx, struct bench_series *s);
 
+/* Time one batch of n operations: nanoseconds, NaN on failure. */
+typedef double (*bench_time_fn)(void *arg, uint64_t n);
+
+/*
+ * bench_calibrate - size a batch the way bench_measure() sizes a batch
+ * series, for a sample function that times its batches itself (because
+ * its operations need untimed work around them, or are counted in another
+ * unit): time(arg, *n), growing *n by the factor the last try fell short
+ * of target_ns (between 2 and 100, never past max), until a try lasts
+ * target_ns or *n reaches max. Returns the nanoseconds of the last try,
+ * whose size *n is then, or NaN if it failed.
+ */
+double bench_calibrate(double target_ns, uint64_t *n, uint64_t max,
+		       bench_time_fn time, void *arg);
+
 /* bench_now_ns - CLOCK_MONOTONIC in nanoseconds. */
 uint64_t bench_now_ns(void);
 

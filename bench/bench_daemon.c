@@ -30,9 +30,9 @@
  * other way round, so the single-operation figures take their own samples
  * (single_sample()): k ALLOCs timed as one batch, then their k FREEs
  * untimed (or k ALLOCs untimed, then k FREEs timed), k calibrated on the
- * first sample as bench_measure() calibrates a batch (at least
- * ctx->batch_ns, 20 times that for the journal figures, at most SINGLE_MAX
- * operations).
+ * first sample by bench_calibrate(), as bench_measure() calibrates a batch
+ * (at least ctx->batch_ns, 20 times that for the journal figures, at most
+ * SINGLE_MAX operations).
  *
  * The round-trip and journal figures run with ioasid-bench, the echo
  * process and the daemons pinned to one CPU (daemon_pin.h), so that every
@@ -223,11 +223,11 @@ struct single {
 	struct ioasid_client *c;
 	bool time_free; /* false: ALLOCs timed, true: FREEs timed */
 	double span; /* a sample lasts at least span * ctx->batch_ns */
-	uint32_t k; /* calibrated operations per sample; 0 before */
+	uint64_t k; /* calibrated operations per sample; 0 before */
 	ioasid_t ids[SINGLE_MAX];
 };
 
-static int single_allocs(struct single *x, uint32_t k, uint32_t *done)
+static int single_allocs(struct single *x, uint64_t k, uint64_t *done)
 {
 	for (*done = 0; *done < k; ++*done) {
 		int err = ioasid_client_alloc(x->c, 0, 0, &x->ids[*done]);
@@ -238,12 +238,12 @@ static int single_allocs(struct single *x, uint32_t k, uint32_t *done)
 	return 0;
 }
 
-static int single_frees(struct single *x, uint32_t k)
+static int single_frees(struct single *x, uint64_t k)
 {
 	int first = 0;
 
 	/* Free all of them even after a failure: leave the set empty. */
-	for (uint32_t i = 0; i < k; i++) {
+	for (uint64_t i = 0; i < k; i++) {
 		int err = ioasid_client_free(x->c, x->ids[i]);
 
 		if (err && !first)
@@ -252,11 +252,15 @@ static int single_frees(struct single *x, uint32_t k)
 	return first;
 }
 
-/* k ALLOCs and k FREEs, one of the two timed. Nanoseconds, NaN on error. */
-static double single_time(struct single *x, uint32_t k, int *errp)
+/*
+ * k ALLOCs and k FREEs of series s, one of the two timed: its nanoseconds,
+ * NaN (and s->err) on error.
+ */
+static double single_time(void *series, uint64_t k)
 {
-	uint64_t t0 = 0, t1 = 0, t2 = 0;
-	uint32_t done;
+	struct bench_series *s = series;
+	struct single *x = s->arg;
+	uint64_t t0, t1, t2, done;
 	int err, err_free;
 
 	bench_clobber();
@@ -266,40 +270,27 @@ static double single_time(struct single *x, uint32_t k, int *errp)
 	err_free = single_frees(x, done);
 	t2 = bench_now_ns();
 	bench_clobber();
-	*errp = err ? err : err_free;
-	if (*errp)
+	s->err = err ? err : err_free;
+	if (s->err)
 		return NAN;
 	return (double)(x->time_free ? t2 - t1 : t1 - t0);
-}
-
-static uint32_t single_grow(uint32_t k, double elapsed, double target)
-{
-	double factor = elapsed > 0 ? target * 1.25 / elapsed : 100;
-
-	factor = factor < 2 ? 2 : factor > 100 ? 100 : factor;
-	return (double)k * factor >= SINGLE_MAX ? SINGLE_MAX :
-						  (uint32_t)((double)k * factor);
 }
 
 static double single_sample(struct bench_ctx *ctx, struct bench_series *s)
 {
 	struct single *x = s->arg;
-	uint32_t k = x->k ? x->k : SINGLE_FIRST;
-	double target = ctx->batch_ns * x->span;
+	uint64_t k = SINGLE_FIRST;
+	double elapsed;
 
 	if (s->err)
 		return NAN;
-	for (;;) {
-		double elapsed = single_time(x, k, &s->err);
-
-		if (isnan(elapsed) || x->k)
-			return elapsed / k;
-		if (elapsed >= target || k == SINGLE_MAX) {
-			x->k = k;
-			return elapsed / k;
-		}
-		k = single_grow(k, elapsed, target);
-	}
+	if (x->k)
+		return single_time(s, x->k) / (double)x->k;
+	elapsed = bench_calibrate(ctx->batch_ns * x->span, &k, SINGLE_MAX,
+				  single_time, s);
+	if (!isnan(elapsed))
+		x->k = k;
+	return elapsed / (double)k;
 }
 
 static struct single *single_new(struct ioasid_client *c, bool time_free,

@@ -391,8 +391,8 @@ static void iommu_close(struct ioasid_iommu *iommu, struct ioasid_domain *dom)
  * Timed stretches: series whose operations need untimed set-up or undo
  * around them (map needs its pages unmapped again, unmap needs them mapped
  * first), so the fill level holds. A round is prep, op (timed), undo; each
- * sample runs as many rounds as make the timed part last ctx->batch_ns
- * (calibrated on the harness's discarded first sample).
+ * sample runs as many rounds as make the timed part last ctx->batch_ns,
+ * sized by bench_calibrate() on the harness's discarded first sample.
  */
 
 typedef int (*step_fn)(void *arg, uint64_t round);
@@ -404,7 +404,7 @@ struct stretch {
 	step_fn undo; /* untimed, may be NULL */
 	uint32_t ops; /* operations per op step */
 	double scale; /* unit per ns/op: 1 for ns, 1e-6 for ms */
-	uint64_t rounds; /* calibrated rounds per sample */
+	uint64_t rounds; /* calibrated rounds per sample; 0 before */
 	uint64_t next; /* the next round's number */
 };
 
@@ -427,9 +427,10 @@ static int stretch_round(struct stretch *t, double *timed)
 	return err;
 }
 
-/* Timed nanoseconds of rounds rounds, NaN (and s->err) on failure. */
-static double stretch_run(struct bench_series *s, uint64_t rounds)
+/* Timed ns of rounds rounds of series s; NaN (and s->err) on failure. */
+static double stretch_run(void *series, uint64_t rounds)
 {
+	struct bench_series *s = series;
 	struct stretch *t = s->arg;
 	double timed = 0;
 
@@ -438,34 +439,19 @@ static double stretch_run(struct bench_series *s, uint64_t rounds)
 	return s->err ? NAN : timed;
 }
 
-/* Grow by the factor the last try fell short, within [2, 50]. */
-static uint64_t grow_rounds(uint64_t rounds, double timed, double target)
-{
-	double factor = timed > 0 ? target * 1.25 / timed : 50;
-
-	if (factor < 2)
-		factor = 2;
-	if (factor > 50)
-		factor = 50;
-	return (uint64_t)((double)rounds * factor);
-}
-
 static double stretch_sample(struct bench_ctx *ctx, struct bench_series *s)
 {
 	struct stretch *t = s->arg;
-	uint64_t rounds = t->rounds ? t->rounds : 1;
 	double timed;
 
-	for (;;) {
-		timed = stretch_run(s, rounds);
-		if (isnan(timed) || t->rounds || timed >= ctx->batch_ns ||
-		    rounds >= ROUNDS_MAX)
-			break;
-		rounds = grow_rounds(rounds, timed, ctx->batch_ns);
+	if (t->rounds) {
+		timed = stretch_run(s, t->rounds);
+	} else {
+		t->rounds = 1;
+		timed = bench_calibrate(ctx->batch_ns, &t->rounds, ROUNDS_MAX,
+					stretch_run, s);
 	}
-	if (!t->rounds)
-		t->rounds = rounds;
-	return timed / (double)(rounds * t->ops) * t->scale;
+	return timed / (double)(t->rounds * t->ops) * t->scale;
 }
 
 /* ------------------------------------------------------------------------

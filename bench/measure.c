@@ -33,9 +33,10 @@ uint64_t bench_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* Nanoseconds the batch took, NaN if it failed (s->err is then set). */
-static double time_batch(struct bench_series *s, uint64_t iters)
+/* Nanoseconds the batch of series s took, NaN if it failed (s->err set). */
+static double time_batch(void *series, uint64_t iters)
 {
+	struct bench_series *s = series;
 	uint64_t start, end;
 	int err;
 
@@ -54,32 +55,42 @@ static double time_batch(struct bench_series *s, uint64_t iters)
 }
 
 /* Grow the batch by the factor the last one fell short, within [2, 100]. */
-static uint64_t grow_batch(uint64_t iters, double elapsed, double target)
+static uint64_t grow_batch(uint64_t iters, double elapsed, double target,
+			   uint64_t max)
 {
 	double factor = elapsed > 0 ? target * 1.25 / elapsed : 100;
+	uint64_t next;
 
 	if (factor < 2)
 		factor = 2;
 	if (factor > 100)
 		factor = 100;
-	return (uint64_t)((double)iters * factor);
+	next = (uint64_t)((double)iters * factor);
+	return next < max ? next : max;
+}
+
+double bench_calibrate(double target_ns, uint64_t *n, uint64_t max,
+		       bench_time_fn time, void *arg)
+{
+	for (;;) {
+		double elapsed = time(arg, *n);
+
+		if (isnan(elapsed) || elapsed >= target_ns || *n >= max)
+			return elapsed;
+		*n = grow_batch(*n, elapsed, target_ns, max);
+	}
 }
 
 static double calibrate_batch(struct bench_ctx *ctx, struct bench_series *s)
 {
 	uint64_t iters = BATCH_ITERS_FIRST;
+	double elapsed = bench_calibrate(ctx->batch_ns, &iters, BATCH_ITERS_MAX,
+					 time_batch, s);
 
-	for (;;) {
-		double elapsed = time_batch(s, iters);
-
-		if (isnan(elapsed))
-			return NAN;
-		if (elapsed >= ctx->batch_ns || iters >= BATCH_ITERS_MAX) {
-			s->iters = iters;
-			return elapsed / (double)iters;
-		}
-		iters = grow_batch(iters, elapsed, ctx->batch_ns);
-	}
+	if (isnan(elapsed))
+		return NAN;
+	s->iters = iters;
+	return elapsed / (double)iters;
 }
 
 double bench_ns_per_op(struct bench_ctx *ctx, struct bench_series *s)
