@@ -29,6 +29,8 @@
 
 #include <ioasid/cgroup.h>
 
+#include "cgroup_fixture.h"
+
 struct real {
 	char mount[PATH_MAX]; /* the cgroup2 mount point */
 	char self[IOASID_CGROUP_PATH_MAX]; /* our cgroup: where the child starts */
@@ -195,14 +197,6 @@ static void placed_at(struct ioasid_cgroup_proc *proc, const char *want)
 	assert_string_equal(path, want);
 }
 
-static uint64_t current_of(struct ioasid_cgroup *cg)
-{
-	struct ioasid_cgroup_info info;
-
-	ioasid_cgroup_query(cg, &info);
-	return info.current;
-}
-
 static void test_cgroup_real_move_keeps_charge(void **state)
 {
 	struct real *r = *state;
@@ -237,20 +231,20 @@ static void test_cgroup_real_move_keeps_charge(void **state)
 	placed_at(proc, r->b);
 	assert_int_equal(ioasid_cgroup_lookup(tree, r->b, IOASID_CGROUP_CREATE, &gb), 0);
 	assert_int_equal(ioasid_cgroup_charge(gb, 1), 0);
-	assert_int_equal(current_of(ga), 1);
-	assert_int_equal(current_of(gb), 1);
+	assert_int_equal(cg_current(ga), 1);
+	assert_int_equal(cg_current(gb), 1);
 	assert_int_equal(ioasid_cgroup_lookup(tree, r->base, 0, &base), 0);
-	assert_int_equal(current_of(base), 2);
+	assert_int_equal(cg_current(base), 2);
 	/* Freeing the first ID uncharges a, where it was charged. */
 	assert_int_equal(ioasid_cgroup_uncharge(ga, 1), 0);
-	assert_int_equal(current_of(ga), 0);
-	assert_int_equal(current_of(gb), 1);
-	assert_int_equal(current_of(base), 1);
+	assert_int_equal(cg_current(ga), 0);
+	assert_int_equal(cg_current(gb), 1);
+	assert_int_equal(cg_current(base), 1);
 
 	/* And back. */
 	assert_int_equal(cgroup_move(r, r->self, r->child), 0);
 	placed_at(proc, r->self);
-	assert_int_equal(current_of(gb), 1);
+	assert_int_equal(cg_current(gb), 1);
 	assert_int_equal(ioasid_cgroup_uncharge(gb, 1), 0);
 
 	/* Once the child is reaped, its kept handle says so. */
