@@ -145,8 +145,9 @@ void ioasid_journal_close(struct ioasid_journal *j);
  * ioasid_journal_append - append one record and apply the sync policy.
  * Errors: -EINVAL len > IOASID_JOURNAL_PAYLOAD_MAX or payload NULL with
  * len > 0; -EIO the journal is broken; -errno from write(2)/fdatasync(2)
- * (after a failed fdatasync under ALWAYS the record stays in the file, as
- * it may already be on disk, and the journal is marked broken).
+ * (after a failed fdatasync, under ALWAYS or when a BATCH sync fell due
+ * on this append, the record stays in the file, as it may already be on
+ * disk, and the journal is marked broken).
  */
 int ioasid_journal_append(struct ioasid_journal *j, uint16_t type,
 			  const void *payload, uint32_t len);

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * Failures of the directory fsync that makes a rename durable. The test is
- * linked with -Wl,--wrap=fsync, so the journal's fsync() calls come here
- * and can be made to fail for directory descriptors only: the rename has
- * then happened, but its durability is unknown.
+ * Failures of fsync() and fdatasync(). The test is linked with
+ * -Wl,--wrap=fsync,--wrap=fdatasync, so the journal's calls come here.
+ * fsync() can be made to fail for directory descriptors only (the rename
+ * it should make durable has then happened, but its durability is
+ * unknown); fdatasync() can be made to fail outright.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "journal_fixture.h"
@@ -22,8 +24,11 @@
 
 int __real_fsync(int fd);
 int __wrap_fsync(int fd);
+int __real_fdatasync(int fd);
+int __wrap_fdatasync(int fd);
 
 static bool fail_dir_fsync;
+static bool fail_fdatasync;
 
 int __wrap_fsync(int fd)
 {
@@ -34,6 +39,15 @@ int __wrap_fsync(int fd)
 		return -1;
 	}
 	return __real_fsync(fd);
+}
+
+int __wrap_fdatasync(int fd)
+{
+	if (fail_fdatasync) {
+		errno = EIO;
+		return -1;
+	}
+	return __real_fdatasync(fd);
 }
 
 static int tmp_exists(const struct fix *f)
@@ -97,6 +111,43 @@ static void test_journal_compaction_fails_at_dir_fsync(void **state)
 	ioasid_journal_close(j);
 }
 
+/*
+ * A BATCH sync that falls due on an append and fails: the append returns
+ * the error, but its record stays in the file (it may be on disk already)
+ * and the journal is broken.
+ */
+static void test_journal_batch_sync_fails_on_append(void **state)
+{
+	struct fix *f = *state;
+	struct ioasid_journal *j;
+	struct ioasid_journal_stat st;
+	const struct timespec wait = { 0, 3 * 1000 * 1000 };
+	uint8_t b = 1;
+
+	f->cfg.sync = IOASID_JOURNAL_SYNC_BATCH;
+	f->cfg.batch_ms = 1;
+	assert_int_equal(fix_open(f, &j), 0);
+	fix_append_series(j, 0, 1);
+	nanosleep(&wait, NULL);
+	fail_fdatasync = true;
+	assert_int_equal(ioasid_journal_append(j, 1, &b, 1), -EIO);
+	fail_fdatasync = false;
+	ioasid_journal_query(j, &st);
+	assert_true(st.broken);
+	assert_int_equal(st.records, 2);
+	assert_int_equal(st.syncs, 0);
+	assert_int_equal(st.size, fix_file_size(f));
+	assert_int_equal(f->last_prio, LOG_ERR);
+	assert_int_equal(ioasid_journal_append(j, 1, &b, 1), -EIO);
+	assert_int_equal(ioasid_journal_tick(j), -EIO);
+	ioasid_journal_close(j);
+	fix_reset(f);
+	assert_int_equal(fix_open(f, &j), 0);
+	assert_int_equal(f->nrec, 2);
+	assert_int_equal(f->rec[1].type, 1);
+	ioasid_journal_close(j);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fix_setup, fix_teardown)
 
 int main(void)
@@ -104,6 +155,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_journal_create_fails_at_dir_fsync),
 		T(test_journal_compaction_fails_at_dir_fsync),
+		T(test_journal_batch_sync_fails_on_append),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
