@@ -195,6 +195,13 @@ void bench_fail(struct bench_ctx *ctx, const char *fmt, ...)
 int bench_child_run(struct bench_ctx *ctx, const char *const *argv,
 		    double *out);
 
+/*
+ * bench_child_sample - a sample function (bench_sample_fn) for a series
+ * whose .arg is the NULL-terminated argv of bench_child_run(): the number
+ * the child printed, NaN if it failed (after bench_fail()).
+ */
+double bench_child_sample(struct bench_ctx *ctx, struct bench_series *s);
+
 /* bench_rss_bytes - resident set size of this process, 0 if unknown. */
 uint64_t bench_rss_bytes(void);
 

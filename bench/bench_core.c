@@ -748,16 +748,6 @@ static int core_child(int argc, char **argv)
 	return 0;
 }
 
-static double mem_sample(struct bench_ctx *ctx, struct bench_series *s)
-{
-	const char *argv[] = { "mem", s->arg, NULL };
-	double bytes;
-
-	if (bench_child_run(ctx, argv, &bytes))
-		return NAN;
-	return bytes;
-}
-
 static void run_memory(struct bench_ctx *ctx)
 {
 	const char *name = "core.mem.1M";
@@ -765,12 +755,17 @@ static void run_memory(struct bench_ctx *ctx)
 
 	if (!bench_want(ctx, name))
 		return;
+	const char *argv[MEM_SUBJECTS][3];
 	struct bench_series s[MEM_SUBJECTS];
 
-	for (size_t i = 0; i < MEM_SUBJECTS; i++)
+	for (size_t i = 0; i < MEM_SUBJECTS; i++) {
+		argv[i][0] = "mem";
+		argv[i][1] = mem_subjects[i].name;
+		argv[i][2] = NULL;
 		s[i] = (struct bench_series){ .name = mem_subjects[i].name,
-					      .sample = mem_sample,
-					      .arg = (void *)mem_subjects[i].name };
+					      .sample = bench_child_sample,
+					      .arg = argv[i] };
+	}
 	bench_measure(ctx, s, MEM_SUBJECTS);
 	for (size_t i = 1; i < MEM_SUBJECTS; i++) {
 		snprintf(row, sizeof(row), "%s vs %s", name, s[i].name);

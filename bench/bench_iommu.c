@@ -1219,16 +1219,6 @@ static int iommu_child(int argc, char **argv)
 	return mem_child(argv[1]);
 }
 
-static double mem_sample(struct bench_ctx *ctx, struct bench_series *s)
-{
-	const char *argv[] = { "mem", s->arg, NULL };
-	double bytes;
-
-	if (bench_child_run(ctx, argv, &bytes))
-		return NAN;
-	return bytes;
-}
-
 static void run_memory(struct bench_ctx *ctx)
 {
 	const char *bytes = "iommu.pgtable.bytes_per_mapping";
@@ -1236,10 +1226,18 @@ static void run_memory(struct bench_ctx *ctx)
 
 	if (!bench_want(ctx, bytes) && !bench_want(ctx, rss))
 		return;
+	static const char *const argv[][3] = {
+		{ "mem", "pgtable", NULL },
+		{ "mem", "domain", NULL },
+		{ "mem", "gtree", NULL },
+	};
 	struct bench_series s[] = {
-		{ .name = bytes, .sample = mem_sample, .arg = (void *)"pgtable" },
-		{ .name = rss, .sample = mem_sample, .arg = (void *)"domain" },
-		{ .name = "gtree", .sample = mem_sample, .arg = (void *)"gtree" },
+		{ .name = bytes, .sample = bench_child_sample,
+		  .arg = (void *)argv[0] },
+		{ .name = rss, .sample = bench_child_sample,
+		  .arg = (void *)argv[1] },
+		{ .name = "gtree", .sample = bench_child_sample,
+		  .arg = (void *)argv[2] },
 	};
 	bench_measure(ctx, s, 3);
 	for (int i = 0; i < 2; i++)

@@ -136,3 +136,12 @@ fail_child:
 		   buf);
 	return -1;
 }
+
+double bench_child_sample(struct bench_ctx *ctx, struct bench_series *s)
+{
+	double value;
+
+	if (bench_child_run(ctx, s->arg, &value))
+		return NAN;
+	return value;
+}
