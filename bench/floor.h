@@ -79,8 +79,9 @@ int bench_floor_chase_batch(void *chase, uint64_t iters);
  * Stores to random lines of a buffer, each followed by an atomic exchange
  * and a release store on one word that stays in cache: the shape of the
  * least an allocation at a random ID can do (write the ID's line, then
- * take and drop a lock). The exchange waits until the store has its line,
- * so the figure is the cost of one store miss that nothing can overlap.
+ * take and drop a lock). The addresses do not depend on each other, so the
+ * CPU overlaps the misses of many iterations: the figure is a throughput
+ * floor, far below the latency of one miss (bench_floor_chase).
  */
 struct bench_floor_storelock {
 	size_t lines;
