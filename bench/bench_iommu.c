@@ -459,8 +459,7 @@ static double stretch_sample(struct bench_ctx *ctx, struct bench_series *s)
  */
 
 struct world {
-	const struct model *m;
-	uint32_t live;
+	const struct model *m; /* m->live pages are live */
 	struct ioasid_iommu *iommu;
 	struct ioasid_domain *dom;
 	GTree *tree;
@@ -534,13 +533,13 @@ static int hit_pick(struct world *w, bool sparse)
 		w->hit[i] = i;
 	if (sparse)
 		return 0;
-	idx = malloc(w->live * sizeof(*idx));
+	idx = malloc(w->m->live * sizeof(*idx));
 	if (!idx)
 		return -ENOMEM;
-	for (uint32_t i = 0; i < w->live; i++)
+	for (uint32_t i = 0; i < w->m->live; i++)
 		idx[i] = i;
 	sort_model = w->m;
-	qsort(idx, w->live, sizeof(*idx), index_by_iova);
+	qsort(idx, w->m->live, sizeof(*idx), index_by_iova);
 	memcpy(w->hit, idx, sizeof(w->hit));
 	free(idx);
 	return 0;
@@ -553,7 +552,7 @@ static int world_fill(struct world *w)
 
 	w->tree = range_tree_new();
 	w->iotlb = vtd_iotlb_new();
-	for (uint32_t i = 0; i < w->live && !err; i++) {
+	for (uint32_t i = 0; i < w->m->live && !err; i++) {
 		err = ioasid_domain_map(w->dom, m->iova[i], m->phys[i], PAGE,
 					PROT_RW, 0);
 		if (!err)
@@ -565,14 +564,12 @@ static int world_fill(struct world *w)
 	return err;
 }
 
-static int world_init(struct world *w, const struct model *m, uint32_t live,
-		      bool sparse)
+static int world_init(struct world *w, const struct model *m, bool sparse)
 {
 	int err;
 
 	memset(w, 0, sizeof(*w));
 	w->m = m;
-	w->live = live;
 	err = iommu_open(IOASID_PAGE_SIZE_4K | IOASID_PAGE_SIZE_2M |
 				 IOASID_PAGE_SIZE_1G,
 			 &w->iommu, &w->dom);
@@ -584,8 +581,8 @@ static int world_init(struct world *w, const struct model *m, uint32_t live,
 		err = stream_new(m, w->hit, HIT_PAGES, HIT_STREAM, SEED_HIT,
 				 &w->hit_iova, &w->hit_want);
 	if (!err)
-		err = stream_new(m, NULL, live, MISS_STREAM, SEED_MISS, &w->miss_iova,
-				 &w->miss_want);
+		err = stream_new(m, NULL, m->live, MISS_STREAM, SEED_MISS,
+				 &w->miss_iova, &w->miss_want);
 	return err;
 }
 
@@ -697,7 +694,7 @@ static int verify_live(struct bench_ctx *ctx, struct world *w, const char *name)
 {
 	const struct model *m = w->m;
 
-	for (uint32_t i = 0; i < w->live; i++) {
+	for (uint32_t i = 0; i < w->m->live; i++) {
 		uint64_t iova = m->iova[i] + (i & PAGE_OFFSET_MASK & ~7u);
 		uint64_t want = m->phys[i] + (iova & PAGE_OFFSET_MASK);
 		uint64_t got = 0, tgot = 0;
@@ -731,20 +728,12 @@ static int verify_stream(struct bench_ctx *ctx, struct world *w,
 	return 0;
 }
 
-static uint64_t iotlb_misses(struct ioasid_iommu *iommu)
+static struct ioasid_iotlb_stats iotlb_stats(struct ioasid_iommu *iommu)
 {
 	struct ioasid_iotlb_stats st;
 
 	ioasid_iommu_iotlb_stats(iommu, &st);
-	return st.misses;
-}
-
-static uint64_t iotlb_hits(struct ioasid_iommu *iommu)
-{
-	struct ioasid_iotlb_stats st;
-
-	ioasid_iommu_iotlb_stats(iommu, &st);
-	return st.hits;
+	return st;
 }
 
 static void run_hit(struct bench_ctx *ctx, struct world *w, const struct level *l)
@@ -757,13 +746,13 @@ static void run_hit(struct bench_ctx *ctx, struct world *w, const struct level *
 	if (!bench_want(ctx, name) || verify_stream(ctx, w, name, true))
 		return;
 	/* Verified twice over the working set: warm. From here on, no miss. */
-	misses = iotlb_misses(w->iommu);
+	misses = iotlb_stats(w->iommu).misses;
 	struct bench_series s[] = {
 		{ .name = name, .batch = translate_hit_batch, .arg = w },
 		{ .name = "ghashtable", .batch = vtd_iotlb_batch, .arg = w },
 	};
 	bench_measure(ctx, s, 2);
-	misses = iotlb_misses(w->iommu) - misses;
+	misses = iotlb_stats(w->iommu).misses - misses;
 	if (misses) {
 		bench_fail(ctx, "%s: %llu IOTLB misses while measuring hits", name,
 			   (unsigned long long)misses);
@@ -793,11 +782,13 @@ static void run_miss(struct bench_ctx *ctx, struct world *w, const struct level 
 		{ .name = "gtree", .batch = gtree_lookup_batch, .arg = w },
 		{ .name = dma, .batch = translate_random_batch, .arg = w },
 	};
-	uint64_t hits = iotlb_hits(w->iommu), misses = iotlb_misses(w->iommu);
+	struct ioasid_iotlb_stats before = iotlb_stats(w->iommu), after;
+	uint64_t hits, misses;
 
 	bench_measure(ctx, s, 3);
-	hits = iotlb_hits(w->iommu) - hits;
-	misses = iotlb_misses(w->iommu) - misses;
+	after = iotlb_stats(w->iommu);
+	hits = after.hits - before.hits;
+	misses = after.misses - before.misses;
 	fprintf(stderr, "  %s: IOTLB hit rate %.1f%%\n", dma,
 		hits + misses ? 100.0 * (double)hits / (double)(hits + misses) : 0.0);
 	bench_report(ctx, &(struct bench_row){
@@ -925,11 +916,11 @@ static void check_level_kept(struct bench_ctx *ctx, struct world *w,
 	struct ioasid_domain_info info;
 
 	ioasid_domain_query(w->dom, &info);
-	if (info.nr_areas != w->live ||
-	    (uint64_t)g_tree_nnodes(w->tree) != w->live)
+	if (info.nr_areas != w->m->live ||
+	    (uint64_t)g_tree_nnodes(w->tree) != w->m->live)
 		bench_fail(ctx, "%s: %llu areas and %d tree nodes after the run, want %u",
 			   name, (unsigned long long)info.nr_areas,
-			   g_tree_nnodes(w->tree), w->live);
+			   g_tree_nnodes(w->tree), w->m->live);
 }
 
 static void run_map_unmap(struct bench_ctx *ctx, struct world *w,
@@ -976,7 +967,7 @@ static void run_level_memory(struct bench_ctx *ctx, struct world *w,
 		return;
 	bench_report(ctx, &(struct bench_row){
 		.name = name, .unit = "bytes/mapping",
-		.value = (double)ioasid_domain_pgtable_bytes(w->dom) / w->live });
+		.value = (double)ioasid_domain_pgtable_bytes(w->dom) / w->m->live });
 }
 
 /* Whether any figure of the level passes the filter. */
@@ -1010,7 +1001,7 @@ static void run_level(struct bench_ctx *ctx, const struct level *l)
 		bench_fail(ctx, "iommu %s: model: %s", l->label, strerror(-err));
 		return;
 	}
-	err = world_init(&w, &m, l->live, l->sparse);
+	err = world_init(&w, &m, l->sparse);
 	if (err) {
 		bench_fail(ctx, "iommu %s mappings: set-up failed: %s", l->label,
 			   strerror(-err));
