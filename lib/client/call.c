@@ -86,21 +86,23 @@ static int request_send(struct ioasid_client *c, struct ioasid__call *call,
 	return ioasid__conn_send(c->sock, buf, len, call->send_fd);
 }
 
-/* The reply for seq arrived: check it and hand its descriptor over. */
+/*
+ * The reply for seq arrived: check it, and hand its descriptor over if the
+ * call wants one. Any other descriptor (with a failed reply, or with the
+ * reply of an op that returns none) is closed here, so that no caller has
+ * to.
+ */
 static int reply_accept(struct ioasid__call *call, int fd)
 {
-	if (call->rep.op != call->op) {
-		if (fd >= 0)
-			close(fd);
-		return -EPROTO;
-	}
-	if (call->rep.result == 0) {
+	int r = call->rep.op != call->op ? -EPROTO : call->rep.result;
+
+	if (r == 0 && call->want_fd) {
 		call->recv_fd = fd; /* the caller owns it from here */
 		return 0;
 	}
 	if (fd >= 0)
 		close(fd);
-	return call->rep.result;
+	return r;
 }
 
 int ioasid__client_exchange(struct ioasid_client *c, struct ioasid__call *call,

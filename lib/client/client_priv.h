@@ -78,7 +78,8 @@ struct ioasid__call {
 	const void *req; /* the op's request struct */
 	size_t req_len;
 	int send_fd; /* descriptor to pass, or -1 */
-	int recv_fd; /* out: descriptor received with the reply, or -1 */
+	bool want_fd; /* the op's reply carries a descriptor (EXPORT) */
+	int recv_fd; /* out: that descriptor (want_fd only), or -1 */
 	enum ioasid__retry retry;
 	/* The arguments RECLAIM settles by (IOASID__RETRY_SETTLE). */
 	ioasid_t id, spid, min, max;
@@ -97,8 +98,9 @@ void ioasid__call_init(struct ioasid__call *call, uint32_t op, const void *req,
  * result (0 or the daemon's -errno) with call->rep describing the reply, or
  * 0 with call->settled == IOASID__SETTLE_DONE when RECLAIM settled it (no
  * reply then), or -EPIPE / -EPROTO / -ENOMEM / another -errno of the
- * transport. A descriptor received with a failed reply is closed; with a
- * successful one it is the caller's (call->recv_fd).
+ * transport. A descriptor received with a reply is closed, unless the reply
+ * succeeded and call->want_fd is set: then it is the caller's
+ * (call->recv_fd).
  */
 int ioasid__client_call(struct ioasid_client *c, struct ioasid__call *call);
 

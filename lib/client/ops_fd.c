@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <unistd.h>
 
 #include "client/client_priv.h"
 
@@ -24,6 +23,7 @@ int ioasid_client_export(struct ioasid_client *c, ioasid_t id, int *fd)
 		return -EINVAL;
 	ioasid__call_init(&call, IOASID_OP_EXPORT, &req, sizeof(req),
 			  IOASID__RETRY_NEVER);
+	call.want_fd = true;
 	pthread_mutex_lock(&c->lock);
 	r = ioasid__client_call(c, &call);
 	pthread_mutex_unlock(&c->lock);
@@ -53,8 +53,6 @@ int ioasid_client_import(struct ioasid_client *c, int fd, ioasid_t *id)
 	if (r == 0)
 		r = ioasid__codec_body(&call.rep, sizeof(rep), &rep, sizeof(rep));
 	pthread_mutex_unlock(&c->lock);
-	if (r == 0 && call.recv_fd >= 0)
-		close(call.recv_fd); /* IMPORT returns no descriptor */
 	if (r == 0 && (rep.id == 0 || rep.id == IOASID_INVALID))
 		r = -EPROTO;
 	if (r == 0)

@@ -58,10 +58,9 @@ int ioasid_client_devices(struct ioasid_client *c,
 }
 
 /*
- * Run a call that is never sent again once sent; a descriptor that comes
- * with a successful reply of an op that returns none is closed. The reply
- * is decoded by decode (NULL: none expected) under the lock, since it
- * points into the client's receive buffer.
+ * Run a call that is never sent again once sent. The reply is decoded by
+ * decode (NULL: none expected) under the lock, since it points into the
+ * client's receive buffer.
  */
 static int iommu_call(struct ioasid_client *c, struct ioasid__call *call,
 		      int (*decode)(const struct ioasid__reply *rep, void *out),
@@ -76,8 +75,6 @@ static int iommu_call(struct ioasid_client *c, struct ioasid__call *call,
 	if (r == 0 && decode)
 		r = decode(&call->rep, out);
 	pthread_mutex_unlock(&c->lock);
-	if (call->recv_fd >= 0)
-		close(call->recv_fd);
 	return r;
 }
 

@@ -425,6 +425,65 @@ static void test_client_import_sends_descriptor(void **state)
 	assert_int_equal(ioasid_client_import(f->c, -1, &id), -EBADF);
 }
 
+/* Answers STATUS, GET and LIST itself, attaching a pipe's read end. */
+static bool hook_stray_fd(struct fake_daemon *d, const struct fake_req *r,
+			  int fd, void *arg)
+{
+	struct ioasid_rep_status st = { .size = sizeof(st), .daemon_pid = 4242 };
+	struct ioasid_rep_page page = { .size = sizeof(page) };
+	int p[2];
+
+	(void)fd;
+	(void)arg;
+	if (r->op != IOASID_OP_STATUS && r->op != IOASID_OP_GET &&
+	    r->op != IOASID_OP_LIST)
+		return false;
+	if (pipe(p) < 0)
+		abort();
+	if (r->op == IOASID_OP_STATUS)
+		fake_send_reply(d, r, 0, &st, sizeof(st), p[0]);
+	else if (r->op == IOASID_OP_LIST)
+		fake_send_reply(d, r, 0, &page, sizeof(page), p[0]);
+	else
+		fake_send_reply(d, r, 0, NULL, 0, p[0]);
+	close(p[0]);
+	close(p[1]);
+	return true;
+}
+
+static int fds_open(void)
+{
+	int n = 0;
+
+	for (int fd = 0; fd < 1024; fd++)
+		if (fcntl(fd, F_GETFD) >= 0)
+			n++;
+	return n;
+}
+
+/* A descriptor that comes with the reply of an op returning none is
+ * closed by the library, whichever kind of call met it. */
+static void test_client_unexpected_descriptor_closed(void **state)
+{
+	struct fixture *f = fixture_open(NULL);
+	struct ioasid_client_status st;
+	struct ioasid_client_id_entry *e = NULL;
+	size_t n = 1;
+	int before;
+
+	*state = f;
+	before = fds_open();
+	fake_daemon_hook(f->fake, hook_stray_fd, NULL);
+	assert_int_equal(ioasid_client_status(f->c, &st), 0);
+	assert_int_equal(st.daemon_pid, 4242);
+	assert_int_equal(ioasid_client_get(f->c, 1), 0);
+	assert_int_equal(ioasid_client_list(f->c, &e, &n), 0);
+	assert_int_equal(n, 0);
+	ioasid_client_array_free(e);
+	fake_daemon_hook(f->fake, NULL, NULL);
+	assert_int_equal(fds_open(), before);
+}
+
 static void test_client_list_walks_pages(void **state)
 {
 	struct fake_knobs k = { .page_entries = 3 };
@@ -561,6 +620,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_client_event_queue_overflow_reports_dropped, teardown),
 		cmocka_unit_test_teardown(test_client_export_receives_descriptor, teardown),
 		cmocka_unit_test_teardown(test_client_import_sends_descriptor, teardown),
+		cmocka_unit_test_teardown(test_client_unexpected_descriptor_closed, teardown),
 		cmocka_unit_test_teardown(test_client_list_walks_pages, teardown),
 		cmocka_unit_test_teardown(test_client_sets_decodes_entries, teardown),
 		cmocka_unit_test_teardown(test_client_limits_and_quota_encoding, teardown),
