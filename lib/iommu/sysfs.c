@@ -6,8 +6,9 @@
  * Export runs in two phases: a snapshot of groups and devices taken under
  * the platform lock (plain memory, so the sweeps can fail any allocation
  * of it), then the file-system writes with no lock held. A failed write
- * removes the two trees the export created, so a failed export leaves the
- * root as it found it.
+ * removes the two trees the export created, and root/kernel and root
+ * itself if the export made them, so a failed export leaves the file
+ * system as it found it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -367,21 +368,56 @@ static int write_device(const char *devices_dir, const struct snap_dev *sd)
 	return symlink(target, link) ? -errno : 0;
 }
 
+/* What export_write() made that was not there before, for undoing it. */
+struct export_made {
+	bool root;
+	bool kernel;
+};
+
+/* mkdir that tells whether it made the directory; an existing one is fine. */
+static int make_dir_if_missing(const char *path, bool *made)
+{
+	int ret = make_dir(path);
+
+	*made = !ret;
+	return ret == -EEXIST ? 0 : ret;
+}
+
+static int remove_tree(const char *path);
+
+/* Remove what a failed export made, and nothing the caller had before. */
+static void export_undo(const char *root, const char *kernel,
+			const char *groups, const char *devices,
+			const struct export_made *made)
+{
+	remove_tree(groups);
+	remove_tree(devices);
+	if (made->kernel)
+		rmdir(kernel);
+	if (made->root)
+		rmdir(root);
+}
+
 static int export_write(const char *root, const struct snapshot *s)
 {
 	char kernel[PATH_MAX], groups[PATH_MAX], devices[PATH_MAX];
+	struct export_made made = { false, false };
 	int ret = path_join(kernel, root, "kernel");
 
 	if (!ret)
 		ret = path_join(groups, kernel, "iommu_groups");
 	if (!ret)
 		ret = path_join(devices, root, "devices");
+	if (!ret)
+		ret = make_dir_if_missing(root, &made.root);
 	if (ret)
 		return ret;
-	if (!access(groups, F_OK) || !access(devices, F_OK))
-		return -EEXIST;
+	if (!access(groups, F_OK) || !access(devices, F_OK)) {
+		ret = -EEXIST;
+		goto undo;
+	}
 	/* From here on, a failure removes what was created. */
-	ret = make_dirs(root, "kernel");
+	ret = make_dir_if_missing(kernel, &made.kernel);
 	if (!ret)
 		ret = make_dir(groups);
 	if (!ret)
@@ -390,8 +426,10 @@ static int export_write(const char *root, const struct snapshot *s)
 		ret = write_group(groups, &s->groups[i], s);
 	for (unsigned int i = 0; i < s->nr_devs && !ret; i++)
 		ret = write_device(devices, &s->devs[i]);
-	if (ret)
-		ioasid_sysfs_remove(root);
+	if (!ret)
+		return 0;
+undo:
+	export_undo(root, kernel, groups, devices, &made);
 	return ret;
 }
 
@@ -402,8 +440,6 @@ int ioasid_sysfs_export(struct ioasid_platform *p, const char *root)
 
 	if (!root || !root[0])
 		return -EINVAL;
-	if (mkdir(root, 0755) && errno != EEXIST)
-		return -errno;
 	pthread_mutex_lock(&p->lock);
 	ret = snapshot_take_locked(p, &s);
 	pthread_mutex_unlock(&p->lock);

@@ -46,7 +46,8 @@ extern "C" {
  * devices under root (created if missing, parents must exist). The
  * snapshot is taken under the platform lock; the files are written after
  * it is dropped. root/kernel/iommu_groups and root/devices must not exist
- * yet; on failure whatever the call created under them is removed again.
+ * yet. On failure everything the call created is removed again: the two
+ * trees, and root/kernel and root if they did not exist before.
  * Errors: -EINVAL root NULL or empty; -EEXIST a previous export is there
  * (ioasid_sysfs_remove() it first); -ENOMEM; -errno from the file system.
  */

@@ -16,6 +16,8 @@
 struct sfix {
 	struct plat_fixture pf;
 	char root[64];
+	char out[96]; /* where the sweeps export: root or a directory in it */
+	bool kernel_before; /* out/kernel existed before the sweep */
 	struct ioasid_group *mfd, *ident;
 	struct ioasid_device *fn0, *fn1, *gpu, *loose;
 };
@@ -39,6 +41,7 @@ static int sfix_setup(void **state)
 	free(pf);
 	strcpy(x->root, "/tmp/ioasid-sysfs-XXXXXX");
 	assert_non_null(mkdtemp(x->root));
+	strcpy(x->out, x->root);
 	x->mfd = plat_group(&x->pf, "mfd");
 	assert_int_equal(ioasid_group_alloc(x->pf.p, NULL, IOASID_GROUP_TYPE_IDENTITY,
 					    &x->ident), 0);
@@ -372,10 +375,13 @@ static void test_sysfs_parse_resv(void **state)
 static int export_step(void *arg)
 {
 	struct sfix *x = arg;
-	int ret = ioasid_sysfs_export(x->pf.p, x->root);
+	int ret = ioasid_sysfs_export(x->pf.p, x->out);
 
-	if (!ret)
-		assert_int_equal(ioasid_sysfs_remove(x->root), 0);
+	if (!ret) {
+		assert_int_equal(ioasid_sysfs_remove(x->out), 0);
+		if (strcmp(x->out, x->root))
+			assert_int_equal(rmdir(x->out), 0);
+	}
 	return ret;
 }
 
@@ -388,13 +394,38 @@ static void export_check(int ret, int fired, void *arg)
 		return;
 	}
 	assert_int_equal(ret, -ENOMEM);
-	assert_false(exists(x->root, "kernel/iommu_groups"));
-	assert_false(exists(x->root, "devices"));
+	assert_false(exists(x->out, "kernel/iommu_groups"));
+	assert_false(exists(x->out, "devices"));
+	/* What the caller had stays; what the export made goes. */
+	assert_int_equal(exists(x->out, "kernel"), x->kernel_before);
+	assert_int_equal(exists(x->out, ""), strcmp(x->out, x->root) == 0);
 }
 
 static void test_sysfs_export_alloc_sweep(void **state)
 {
 	assert_true(sweep_alloc_failures(export_step, export_check, *state) > 5);
+}
+
+/* A failed export into a root it had to create removes the root too. */
+static void test_sysfs_export_alloc_sweep_new_root(void **state)
+{
+	struct sfix *x = *state;
+
+	snprintf(x->out, sizeof(x->out), "%s/fresh", x->root);
+	assert_true(sweep_alloc_failures(export_step, export_check, x) > 5);
+	assert_false(exists(x->root, "fresh"));
+}
+
+/* A failed export keeps an (empty) root/kernel that was there before. */
+static void test_sysfs_export_alloc_sweep_kernel_kept(void **state)
+{
+	struct sfix *x = *state;
+	char kernel[PATH_MAX];
+
+	snprintf(kernel, sizeof(kernel), "%s/kernel", x->root);
+	assert_int_equal(mkdir(kernel, 0755), 0);
+	x->kernel_before = true;
+	assert_true(sweep_alloc_failures(export_step, export_check, x) > 5);
 }
 
 static int read_step(void *arg)
@@ -432,6 +463,8 @@ int main(void)
 		cmocka_unit_test(test_sysfs_host_reader_real_machine),
 		cmocka_unit_test(test_sysfs_parse_resv),
 		T(test_sysfs_export_alloc_sweep),
+		T(test_sysfs_export_alloc_sweep_new_root),
+		T(test_sysfs_export_alloc_sweep_kernel_kept),
 		T(test_sysfs_host_reader_alloc_sweep),
 	};
 
