@@ -166,6 +166,15 @@ int ioasid__client_pages(struct ioasid_client *c, uint32_t op, bool reconnect,
 			 void **out, size_t *count);
 
 /*
+ * ioasid__client_query_pages - the public listings (LIST, SETS, GROUPS,
+ * DEVICES): take the request lock, ioasid__client_pages() with reconnect,
+ * release it. Errors: -EINVAL c, out or count NULL; those of
+ * ioasid__client_pages().
+ */
+int ioasid__client_query_pages(struct ioasid_client *c, uint32_t op,
+			       void **out, size_t *count);
+
+/*
  * ioasid__client_reconcile - compare the ledger with the daemon's list of
  * owned IDs (ascending), settle call, queue LOST / ADOPTED / SPID events and
  * make the ledger equal to the list. Errors: -ENOMEM (nothing changes).

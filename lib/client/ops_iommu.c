@@ -30,31 +30,20 @@
 	((IOASID_MSG_MAX - sizeof(struct ioasid_reply_hdr) -                   \
 	  sizeof(struct ioasid_rep_faults)) / sizeof(struct ioasid_fault_entry))
 
-static int pages_locked(struct ioasid_client *c, uint32_t op, void **out,
-			size_t *count)
-{
-	int r;
-
-	if (!c || !out || !count)
-		return -EINVAL;
-	pthread_mutex_lock(&c->lock);
-	r = ioasid__client_pages(c, op, true, out, count);
-	pthread_mutex_unlock(&c->lock);
-	return r;
-}
-
 int ioasid_client_groups(struct ioasid_client *c,
 			 struct ioasid_client_group_entry **entries,
 			 size_t *count)
 {
-	return pages_locked(c, IOASID_OP_GROUPS, (void **)entries, count);
+	return ioasid__client_query_pages(c, IOASID_OP_GROUPS, (void **)entries,
+					  count);
 }
 
 int ioasid_client_devices(struct ioasid_client *c,
 			  struct ioasid_client_device_entry **entries,
 			  size_t *count)
 {
-	return pages_locked(c, IOASID_OP_DEVICES, (void **)entries, count);
+	return ioasid__client_query_pages(c, IOASID_OP_DEVICES, (void **)entries,
+					  count);
 }
 
 /*

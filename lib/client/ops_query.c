@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "client/client_priv.h"
-#include "util/alloc.h"
 
 static void info_copy(struct ioasid_client_info *info,
 		      const struct ioasid_rep_get_info *w)
@@ -108,29 +107,18 @@ int ioasid_client_limit_get(struct ioasid_client *c, const char *cgroup,
 	return 0;
 }
 
-static int pages_locked(struct ioasid_client *c, uint32_t op, void **out,
-			size_t *count)
-{
-	int r;
-
-	if (!c || !out || !count)
-		return -EINVAL;
-	pthread_mutex_lock(&c->lock);
-	r = ioasid__client_pages(c, op, true, out, count);
-	pthread_mutex_unlock(&c->lock);
-	return r;
-}
-
 int ioasid_client_list(struct ioasid_client *c,
 		       struct ioasid_client_id_entry **entries, size_t *count)
 {
-	return pages_locked(c, IOASID_OP_LIST, (void **)entries, count);
+	return ioasid__client_query_pages(c, IOASID_OP_LIST, (void **)entries,
+					  count);
 }
 
 int ioasid_client_sets(struct ioasid_client *c,
 		       struct ioasid_client_set_entry **entries, size_t *count)
 {
-	return pages_locked(c, IOASID_OP_SETS, (void **)entries, count);
+	return ioasid__client_query_pages(c, IOASID_OP_SETS, (void **)entries,
+					  count);
 }
 
 /*

@@ -146,3 +146,16 @@ free_array:
 	ioasid__free(p.array);
 	return r;
 }
+
+int ioasid__client_query_pages(struct ioasid_client *c, uint32_t op,
+			       void **out, size_t *count)
+{
+	int r;
+
+	if (!c || !out || !count)
+		return -EINVAL;
+	pthread_mutex_lock(&c->lock);
+	r = ioasid__client_pages(c, op, true, out, count);
+	pthread_mutex_unlock(&c->lock);
+	return r;
+}
