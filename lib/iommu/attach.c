@@ -26,10 +26,9 @@
  */
 #include <errno.h>
 
-#include <urcu-bp.h>
-
 #include "iommu/domain_internal.h"
 #include "iommu/platform_internal.h"
+#include "iommu/rcu.h"
 #include "util/alloc.h"
 
 /*
@@ -39,43 +38,6 @@
  */
 #define publish_ptr(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
 #define fetch_ptr(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
-
-/*
- * ThreadSanitizer does not see the ordering a liburcu grace period gives
- * (liburcu is not instrumented): each read-side section ends with a
- * release on a sync object, and the reclaimer acquires it after
- * synchronize_rcu(). Without TSan these are plain rcu_read_unlock() and
- * synchronize_rcu().
- */
-#if defined(__SANITIZE_THREAD__)
-#define PLATFORM_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define PLATFORM_TSAN 1
-#endif
-#endif
-
-#ifdef PLATFORM_TSAN
-void __tsan_acquire(void *addr);
-void __tsan_release(void *addr);
-static char platform_rcu_tsan_sync;
-#endif
-
-static void dma_read_unlock(void)
-{
-#ifdef PLATFORM_TSAN
-	__tsan_release(&platform_rcu_tsan_sync);
-#endif
-	rcu_read_unlock();
-}
-
-static void dma_readers_wait(void)
-{
-	synchronize_rcu();
-#ifdef PLATFORM_TSAN
-	__tsan_acquire(&platform_rcu_tsan_sync);
-#endif
-}
 
 static struct ioasid_domain *device_default_domain(struct ioasid_device *dev)
 {
@@ -398,7 +360,7 @@ int ioasid_device_attach_pasid(struct ioasid_device *dev,
 	ret = pasid_attach_locked(dev, owner, pasid, domain, &old);
 	pthread_mutex_unlock(&dev->platform->lock);
 	if (old) {
-		dma_readers_wait(); /* no translation reads old any more */
+		ioasid__rcu_synchronize(); /* no translation reads old any more */
 		ioasid__free(old);
 	}
 	return ret;
@@ -459,7 +421,7 @@ struct ioasid_domain *ioasid_device_domain(struct ioasid_device *dev,
 	pthread_mutex_lock(&dev->platform->lock);
 	rcu_read_lock();
 	domain = device_route(dev, pasid);
-	dma_read_unlock();
+	ioasid__rcu_read_unlock();
 	pthread_mutex_unlock(&dev->platform->lock);
 	return domain;
 }
@@ -496,6 +458,6 @@ int ioasid_device_translate(struct ioasid_device *dev, ioasid_t pasid,
 					     iova, access, physp);
 	else
 		ret = device_dma_blocked(dev, pasid, iova, access);
-	dma_read_unlock();
+	ioasid__rcu_read_unlock();
 	return ret;
 }

@@ -11,13 +11,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <urcu-bp.h>
-
 #include <ioasid/iommu/domain.h>
 
 #include "iommu/iotlb.h"
 #include "iommu/pgtable.h"
 #include "iommu/ptcache.h"
+#include "iommu/rcu.h"
 
 /*
  * Page tables unlinked from any domain of the instance, waiting for an RCU
@@ -48,44 +47,6 @@ struct ioasid_iommu {
 	struct ioasid__reclaim reclaim;
 	struct ioasid__pt_cache ptcache; /* every domain's page tables */
 };
-
-/*
- * ThreadSanitizer does not see the ordering an RCU grace period provides
- * (liburcu is not instrumented). Readers announce the end of each
- * read-side section with a release on one sync object and reclaimers
- * acquire it after synchronize_rcu(), which tells TSan exactly what the
- * grace period guarantees. Without TSan these compile to nothing.
- */
-#if defined(__SANITIZE_THREAD__)
-#define IOASID__TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define IOASID__TSAN 1
-#endif
-#endif
-
-#ifdef IOASID__TSAN
-void __tsan_acquire(void *addr);
-void __tsan_release(void *addr);
-extern char ioasid__rcu_tsan_sync;
-#endif
-
-static inline void ioasid__rcu_read_unlock(void)
-{
-#ifdef IOASID__TSAN
-	__tsan_release(&ioasid__rcu_tsan_sync);
-#endif
-	rcu_read_unlock();
-}
-
-/* synchronize_rcu(), and what it means made visible to TSan. */
-static inline void ioasid__rcu_synchronize(void)
-{
-	synchronize_rcu();
-#ifdef IOASID__TSAN
-	__tsan_acquire(&ioasid__rcu_tsan_sync);
-#endif
-}
 
 /* Give the instance's reclaim list back after a grace period (domain.c). */
 void ioasid__reclaim_flush(struct ioasid_iommu *iommu);
