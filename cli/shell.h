@@ -89,6 +89,11 @@ void ioasidctl_answer_release(struct ioasidctl_answer *ans);
 void ioasidctl_answer_fail(struct ioasidctl_answer *ans,
 			   const struct ioasidctl_shell_cmd *cmd, int err);
 
+/* ioasidctl_answer_result - the answer to a call whose success has no
+ * value: "ok" when r is 0, else r as ioasidctl_answer_fail() words it. */
+void ioasidctl_answer_result(struct ioasidctl_answer *ans,
+			     const struct ioasidctl_shell_cmd *cmd, int r);
+
 /* ioasidctl_answer_add - append a field (beyond 16 they are dropped). */
 void ioasidctl_answer_add(struct ioasidctl_answer *ans, struct ioasidctl_field f);
 

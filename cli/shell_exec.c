@@ -51,9 +51,8 @@ static void answer_id(struct ioasidctl_answer *ans, ioasid_t id)
 	ioasidctl_answer_add(ans, (struct ioasidctl_field)IOASIDCTL_F_U64("id", id));
 }
 
-/* A call whose success has no value: "ok". */
-static void exec_plain(struct ioasidctl_answer *ans,
-		       const struct ioasidctl_shell_cmd *cmd, int r)
+void ioasidctl_answer_result(struct ioasidctl_answer *ans,
+			     const struct ioasidctl_shell_cmd *cmd, int r)
 {
 	if (r < 0)
 		ioasidctl_answer_fail(ans, cmd, r);
@@ -221,20 +220,24 @@ void ioasidctl_shell_exec(struct ioasidctl_shell *sh,
 		exec_alloc(sh, cmd, ans);
 		break;
 	case IOASIDCTL_SH_FREE:
-		exec_plain(ans, cmd, ioasid_client_free(c, cmd->a));
+		ioasidctl_answer_result(ans, cmd,
+					ioasid_client_free(c, cmd->a));
 		break;
 	case IOASIDCTL_SH_GET:
-		exec_plain(ans, cmd, ioasid_client_get(c, cmd->a));
+		ioasidctl_answer_result(ans, cmd,
+					ioasid_client_get(c, cmd->a));
 		break;
 	case IOASIDCTL_SH_PUT:
-		exec_plain(ans, cmd, ioasid_client_put(c, cmd->a));
+		ioasidctl_answer_result(ans, cmd,
+					ioasid_client_put(c, cmd->a));
 		break;
 	case IOASIDCTL_SH_SPID_ATTACH:
-		exec_plain(ans, cmd,
-				  ioasid_client_spid_attach(c, cmd->a, cmd->b));
+		ioasidctl_answer_result(
+			ans, cmd, ioasid_client_spid_attach(c, cmd->a, cmd->b));
 		break;
 	case IOASIDCTL_SH_SPID_DETACH:
-		exec_plain(ans, cmd, ioasid_client_spid_detach(c, cmd->a));
+		ioasidctl_answer_result(ans, cmd,
+					ioasid_client_spid_detach(c, cmd->a));
 		break;
 	case IOASIDCTL_SH_SPID_FIND:
 		exec_find(sh, cmd, ans);
@@ -249,11 +252,13 @@ void ioasidctl_shell_exec(struct ioasidctl_shell *sh,
 		exec_import(sh, cmd, ans);
 		break;
 	case IOASIDCTL_SH_SUBSCRIBE:
-		exec_plain(ans, cmd, ioasid_client_subscribe(c, cmd->a));
+		ioasidctl_answer_result(ans, cmd,
+					ioasid_client_subscribe(c, cmd->a));
 		break;
 	case IOASIDCTL_SH_QUOTA:
-		exec_plain(ans, cmd, ioasid_client_quota_set(
-					       c, (pid_t)cmd->a, cmd->b));
+		ioasidctl_answer_result(
+			ans, cmd,
+			ioasid_client_quota_set(c, (pid_t)cmd->a, cmd->b));
 		break;
 	case IOASIDCTL_SH_RECLAIM:
 		exec_reclaim(sh, cmd, ans);

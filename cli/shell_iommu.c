@@ -66,14 +66,6 @@ static void add(struct ioasidctl_answer *ans, struct ioasidctl_field f)
 	ioasidctl_answer_named(ans, f);
 }
 
-/* A call whose success has no value: "ok". */
-static void answer_plain(struct ioasidctl_answer *ans,
-			 const struct ioasidctl_shell_cmd *cmd, int r)
-{
-	if (r < 0)
-		ioasidctl_answer_fail(ans, cmd, r);
-}
-
 /* ---- preformatted lists ---- */
 
 /* Two growing strings: the plain and the JSON form of one list. */
@@ -128,7 +120,8 @@ static void exec_claim(struct ioasidctl_shell *sh,
 {
 	unsigned int flags = cmd->flag ? IOASID_CLIENT_CLAIM_DETACH_DRIVERS : 0;
 
-	answer_plain(ans, cmd, ioasid_client_group_claim(sh->c, cmd->a, flags));
+	ioasidctl_answer_result(ans, cmd,
+				ioasid_client_group_claim(sh->c, cmd->a, flags));
 }
 
 /* ---- containers ---- */
@@ -382,25 +375,29 @@ void ioasidctl_shell_iommu(struct ioasidctl_shell *sh,
 		exec_claim(sh, cmd, ans);
 		break;
 	case IOASIDCTL_SH_GROUP_RELEASE:
-		answer_plain(ans, cmd, ioasid_client_group_release(c, cmd->a));
+		ioasidctl_answer_result(ans, cmd,
+					ioasid_client_group_release(c, cmd->a));
 		break;
 	case IOASIDCTL_SH_CONTAINER_NEW:
 		exec_container_new(sh, cmd, ans);
 		break;
 	case IOASIDCTL_SH_CONTAINER_ATTACH:
-		answer_plain(ans, cmd, ioasid_client_container_attach_group(
-					       c, cmd->a, cmd->b));
+		ioasidctl_answer_result(ans, cmd,
+					ioasid_client_container_attach_group(
+						c, cmd->a, cmd->b));
 		break;
 	case IOASIDCTL_SH_CONTAINER_DETACH:
 		exec_container_detach(sh, cmd, ans);
 		break;
 	case IOASIDCTL_SH_CONTAINER_ATTACH_PASID:
-		answer_plain(ans, cmd, ioasid_client_container_attach_pasid(
-					       c, cmd->a, cmd->b, cmd->c));
+		ioasidctl_answer_result(ans, cmd,
+					ioasid_client_container_attach_pasid(
+						c, cmd->a, cmd->b, cmd->c));
 		break;
 	case IOASIDCTL_SH_CONTAINER_DETACH_PASID:
-		answer_plain(ans, cmd, ioasid_client_container_detach_pasid(
-					       c, cmd->a, cmd->b, cmd->c));
+		ioasidctl_answer_result(ans, cmd,
+					ioasid_client_container_detach_pasid(
+						c, cmd->a, cmd->b, cmd->c));
 		break;
 	case IOASIDCTL_SH_CONTAINER_INFO:
 		exec_container_info(sh, cmd, ans);
