@@ -338,6 +338,30 @@ int ioasid__container_domain_ranges(struct ioasid_domain *domain,
 	return 0;
 }
 
+int ioasid__container_map_prot(uint32_t flags, uint32_t *protp)
+{
+	if (flags & ~(IOASID_DMA_MAP_FLAG_READ | IOASID_DMA_MAP_FLAG_WRITE))
+		return -EOPNOTSUPP;
+	if (!flags)
+		return -EINVAL;
+	*protp = (flags & IOASID_DMA_MAP_FLAG_READ ? IOASID_PROT_READ : 0) |
+		 (flags & IOASID_DMA_MAP_FLAG_WRITE ? IOASID_PROT_WRITE : 0);
+	return 0;
+}
+
+int ioasid__container_range_check(uint64_t iova, uint64_t size, uint64_t vaddr,
+				  uint64_t pgsize)
+{
+	uint64_t vaddr_last;
+
+	if (!size || ((iova | size | vaddr) & (pgsize - 1)))
+		return -EINVAL;
+	if (iova + size - 1 < iova || __builtin_add_overflow(vaddr, size - 1, &vaddr_last))
+		return -EOVERFLOW;
+	/* The last byte, not vaddr + size: that is 0 for a range ending at 2^64. */
+	return vaddr_last >= IOASID_PHYS_LIMIT ? -EINVAL : 0;
+}
+
 bool ioasid__ranges_contain(const struct ioasid_iova_range *r, unsigned int nr,
 			    uint64_t iova, uint64_t last)
 {

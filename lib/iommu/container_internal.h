@@ -106,6 +106,15 @@ int ioasid__container_domain_ranges(struct ioasid_domain *domain,
  * forget records of devices gone or in no group). */
 void ioasid__container_drop_pasids(struct ioasid_container *c,
 				   struct ioasid_group *g);
+/* MAP_DMA flags to IOASID_PROT_* in *protp: -EOPNOTSUPP unknown flags,
+ * -EINVAL neither READ nor WRITE. */
+int ioasid__container_map_prot(uint32_t flags, uint32_t *protp);
+/* The checks every model makes on a DMA range (pass vaddr 0 for an
+ * unmap): -EINVAL size 0 or iova, size or vaddr not aligned to pgsize;
+ * -EOVERFLOW iova or vaddr range wraps; -EINVAL the vaddr range reaches
+ * IOASID_PHYS_LIMIT. */
+int ioasid__container_range_check(uint64_t iova, uint64_t size, uint64_t vaddr,
+				  uint64_t pgsize);
 /* Is [iova, last] inside one of the ranges? */
 bool ioasid__ranges_contain(const struct ioasid_iova_range *r, unsigned int nr,
 			    uint64_t iova, uint64_t last);

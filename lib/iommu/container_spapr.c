@@ -157,37 +157,24 @@ static void spapr_get_info(struct ioasid_container *c,
 	info->nr_mappings = (uint32_t)(di.mapped_bytes / spapr_pgsize(c));
 }
 
-/* Alignment, wrap and window checks shared by map and unmap. */
+/* The shared range checks, then the window; for map and unmap. */
 static int spapr_check_range(struct ioasid_container *c, uint64_t iova,
 			     uint64_t size, uint64_t vaddr)
 {
-	uint64_t pgsize = spapr_pgsize(c);
+	int ret = ioasid__container_range_check(iova, size, vaddr, spapr_pgsize(c));
 
-	if (!size || ((iova | size | vaddr) & (pgsize - 1)))
-		return -EINVAL;
-	if (iova + size - 1 < iova || vaddr + size - 1 < vaddr)
-		return -EOVERFLOW;
-	if (vaddr + size > IOASID_PHYS_LIMIT)
-		return -EINVAL;
-	if (iova + size - 1 > SPAPR_WINDOW_LAST)
-		return -EINVAL;
-	return 0;
+	if (ret)
+		return ret;
+	return iova + size - 1 > SPAPR_WINDOW_LAST ? -EINVAL : 0;
 }
 
 static int spapr_map(struct ioasid_container *c, const struct ioasid_dma_map *map)
 {
-	uint32_t prot = 0;
-	int ret;
+	uint32_t prot;
+	int ret = ioasid__container_map_prot(map->flags, &prot);
 
-	if (map->flags & ~(IOASID_DMA_MAP_FLAG_READ | IOASID_DMA_MAP_FLAG_WRITE))
-		return -EOPNOTSUPP;
-	if (map->flags & IOASID_DMA_MAP_FLAG_READ)
-		prot |= IOASID_PROT_READ;
-	if (map->flags & IOASID_DMA_MAP_FLAG_WRITE)
-		prot |= IOASID_PROT_WRITE;
-	if (!prot)
-		return -EINVAL;
-	ret = spapr_check_range(c, map->iova, map->size, map->vaddr);
+	if (!ret)
+		ret = spapr_check_range(c, map->iova, map->size, map->vaddr);
 	if (ret)
 		return ret;
 	return ioasid_domain_map(spapr_table(c), map->iova, map->vaddr, map->size,

@@ -335,22 +335,18 @@ static void type1_get_info(struct ioasid_container *c,
  * MAP_DMA / UNMAP_DMA
  */
 
+/* The model's checks after the shared ones; *protp gets the protection. */
 static int type1_map_check(struct ioasid_container *c,
-			   const struct ioasid_dma_map *map)
+			   const struct ioasid_dma_map *map, uint32_t *protp)
 {
-	uint64_t pgsize = type1_pgsize(c), last;
+	uint64_t last = map->iova + map->size - 1;
+	int ret = ioasid__container_map_prot(map->flags, protp);
 
-	if (map->flags & ~(IOASID_DMA_MAP_FLAG_READ | IOASID_DMA_MAP_FLAG_WRITE))
-		return -EOPNOTSUPP;
-	if (!map->flags)
-		return -EINVAL;
-	if (!map->size || ((map->iova | map->vaddr | map->size) & (pgsize - 1)))
-		return -EINVAL;
-	last = map->iova + map->size - 1;
-	if (last < map->iova || map->vaddr + map->size - 1 < map->vaddr)
-		return -EOVERFLOW;
-	if (map->vaddr + map->size > IOASID_PHYS_LIMIT)
-		return -EINVAL;
+	if (!ret)
+		ret = ioasid__container_range_check(map->iova, map->size, map->vaddr,
+						    type1_pgsize(c));
+	if (ret)
+		return ret;
 	if (type1_overlaps(c, map->iova, last))
 		return -EEXIST;
 	if (c->nr_maps >= c->dma_limit)
@@ -402,11 +398,9 @@ static int type1_map(struct ioasid_container *c, const struct ioasid_dma_map *ma
 		.iova = map->iova,
 		.size = map->size,
 		.vaddr = map->vaddr,
-		.prot = (map->flags & IOASID_DMA_MAP_FLAG_READ ? IOASID_PROT_READ : 0) |
-			(map->flags & IOASID_DMA_MAP_FLAG_WRITE ? IOASID_PROT_WRITE : 0),
 	};
 	unsigned int at;
-	int ret = type1_map_check(c, map);
+	int ret = type1_map_check(c, map, &m.prot);
 
 	if (!ret)
 		ret = type1_maps_reserve(c);

@@ -191,8 +191,9 @@ struct ioasid_dma_map {
  * [vaddr, vaddr + size) in every domain of the container.
  * Errors, in this order: -EINVAL no model set; -EOPNOTSUPP unknown flags;
  * -EINVAL neither READ nor WRITE, size 0, iova, vaddr or size not aligned
- * to the smallest page size; -EOVERFLOW iova + size or vaddr + size wraps;
- * -EINVAL vaddr + size above IOASID_PHYS_LIMIT; (TYPE1v2) -EEXIST overlap,
+ * to the smallest page size; -EOVERFLOW the iova or vaddr range goes past
+ * 2^64 - 1; -EINVAL vaddr + size above IOASID_PHYS_LIMIT (a range ending
+ * exactly at 2^64 included); (TYPE1v2) -EEXIST overlap,
  * -ENOSPC dma_limit mappings exist, -EINVAL outside the usable ranges;
  * (SPAPR_TCE) -EINVAL outside the window, -EEXIST a TCE of the range is
  * set; -ENOMEM.

@@ -215,6 +215,9 @@ static void test_container_type1_map_errors(void **state)
 			 -EINVAL); /* into the reserved MSI window */
 	assert_int_equal(map(x->c, R, 1ull << 48, 0, K4), -EINVAL);
 	assert_int_equal(map(x->c, R | W, 0x10000, 0x80000, 4 * K4), 0);
+	/* A vaddr range ending at 2^64 is above the limit, checked before
+	 * the overlap. */
+	assert_int_equal(map(x->c, R, 0x10000, ~0ull - K4 + 1, K4), -EINVAL);
 	assert_int_equal(map(x->c, R, 0x10000, 0, 4 * K4), -EEXIST);
 	assert_int_equal(map(x->c, R, 0xf000, 0, 2 * K4), -EEXIST);
 	assert_int_equal(map(x->c, R, 0x13000, 0, 2 * K4), -EEXIST);
@@ -596,6 +599,7 @@ static void test_container_spapr_map_rules(void **state)
 	assert_int_equal(ioasid_container_get_info(x->c, &info), 0);
 	assert_int_equal(info.nr_mappings, 0);
 	assert_int_equal(map(x->c, R | W, 0x100000, 0x900000, 4 * K4), 0);
+	assert_int_equal(map(x->c, R, 0x103000, ~0ull - K4 + 1, K4), -EINVAL);
 	assert_int_equal(map(x->c, R, 0x103000, 0, K4), -EEXIST);
 	assert_int_equal(xlate(x->d[0], 0x102000, &err), 0x902000);
 	/* TCEs clear page by page: a hole may be cut in a mapping. */
