@@ -73,6 +73,15 @@ int ioasid__codec_reply(const void *msg, size_t len, struct ioasid__reply *rep)
 	return body_check(rep->body, rep->body_len);
 }
 
+void ioasid__codec_string(char *dst, size_t dlen, const char *src,
+			  size_t wlen)
+{
+	size_t n = strnlen(src, wlen < dlen ? wlen : dlen - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 int ioasid__codec_body(const struct ioasid__reply *rep, size_t min, void *out,
 		       size_t out_size)
 {
@@ -185,7 +194,6 @@ void ioasid__codec_set_entry(const unsigned char *raw,
 	e->quota = w.quota;
 	e->nr_ids = w.nr_ids;
 	e->owner_pid = w.owner_pid;
-	/* The wire string may be unterminated: never read past it. */
-	memcpy(e->cgroup, w.cgroup, sizeof(e->cgroup) - 1);
-	e->cgroup[sizeof(e->cgroup) - 1] = '\0';
+	ioasid__codec_string(e->cgroup, sizeof(e->cgroup), w.cgroup,
+			     sizeof(w.cgroup));
 }

@@ -57,6 +57,14 @@ int ioasid__codec_body(const struct ioasid__reply *rep, size_t min, void *out,
 		       size_t out_size);
 
 /*
+ * ioasid__codec_string - a wire string field of wlen bytes (which may be
+ * unterminated: nothing past wlen is read) into dst (dlen > 0 bytes), cut
+ * to fit and NUL-terminated.
+ */
+void ioasid__codec_string(char *dst, size_t dlen, const char *src,
+			  size_t wlen);
+
+/*
  * ioasid__codec_event - decode an asynchronous message (seq 0) into *ev.
  * Returns 0 for an event of this protocol version, 1 for one this library
  * does not know (to be ignored), or -EPROTO.

@@ -11,15 +11,6 @@
 
 #include "client/codec_iommu.h"
 
-/* A wire string of wlen bytes into dst (dlen bytes), cut and terminated. */
-static void string_copy(char *dst, size_t dlen, const char *src, size_t wlen)
-{
-	size_t n = strnlen(src, wlen < dlen ? wlen : dlen - 1);
-
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 size_t ioasid__codec_group_entry_size(void)
 {
 	return sizeof(struct ioasid_group_entry);
@@ -43,7 +34,7 @@ void ioasid__codec_group_entry(const unsigned char *raw,
 	e->owner_pid = w.owner_pid;
 	e->container_id = w.container_id;
 	e->flags = w.flags;
-	string_copy(e->name, sizeof(e->name), w.name, sizeof(w.name));
+	ioasid__codec_string(e->name, sizeof(e->name), w.name, sizeof(w.name));
 }
 
 void ioasid__codec_device_entry(const unsigned char *raw,
@@ -59,9 +50,11 @@ void ioasid__codec_device_entry(const unsigned char *raw,
 	e->ssid_bits = w.ssid_bits;
 	e->iommu = w.iommu;
 	e->owner_pid = w.owner_pid;
-	string_copy(e->name, sizeof(e->name), w.name, sizeof(w.name));
-	string_copy(e->parent, sizeof(e->parent), w.parent, sizeof(w.parent));
-	string_copy(e->driver, sizeof(e->driver), w.driver, sizeof(w.driver));
+	ioasid__codec_string(e->name, sizeof(e->name), w.name, sizeof(w.name));
+	ioasid__codec_string(e->parent, sizeof(e->parent), w.parent,
+			     sizeof(w.parent));
+	ioasid__codec_string(e->driver, sizeof(e->driver), w.driver,
+			     sizeof(w.driver));
 }
 
 int ioasid__codec_container_info(const struct ioasid__reply *rep,

@@ -24,8 +24,8 @@ static void info_copy(struct ioasid_client_info *info,
 	info->cg_max = w->cg_max;
 	info->cg_current = w->cg_current;
 	info->cg_events = w->cg_events;
-	memcpy(info->cgroup, w->cgroup, sizeof(info->cgroup) - 1);
-	info->cgroup[sizeof(info->cgroup) - 1] = '\0';
+	ioasid__codec_string(info->cgroup, sizeof(info->cgroup), w->cgroup,
+			     sizeof(w->cgroup));
 }
 
 int ioasid_client_info(struct ioasid_client *c, struct ioasid_client_info *info)
