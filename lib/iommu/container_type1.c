@@ -110,26 +110,34 @@ static unsigned int ranges_intersect(const struct ioasid_iova_range *a,
 	return n;
 }
 
-/* The container's ranges narrowed by a new domain's, into a new array. */
-static int type1_ranges_with(struct ioasid_container *c,
-			     struct ioasid_domain *domain,
-			     struct ioasid_iova_range **outp, unsigned int *nrp)
+/* r narrowed by the usable ranges of domain, into a new array. */
+static int ranges_narrow(const struct ioasid_iova_range *r, unsigned int nr,
+			 struct ioasid_domain *domain,
+			 struct ioasid_iova_range **outp, unsigned int *nrp)
 {
 	struct ioasid_iova_range *dr, *out;
 	unsigned int ndr;
 	int ret = ioasid__container_domain_ranges(domain, &dr, &ndr);
 
-	if (ret || !c->nr_domains) {
-		*outp = dr;
-		*nrp = ndr;
+	if (ret)
 		return ret;
+	out = ioasid__calloc(ndr + nr + 1, sizeof(*out));
+	if (out) {
+		*nrp = ranges_intersect(r, nr, dr, ndr, out);
+		*outp = out;
 	}
-	out = ioasid__calloc(ndr + c->nr_ranges + 1, sizeof(*out));
-	if (out)
-		*nrp = ranges_intersect(c->ranges, c->nr_ranges, dr, ndr, out);
 	ioasid__free(dr);
-	*outp = out;
 	return out ? 0 : -ENOMEM;
+}
+
+/* The container's ranges narrowed by a new domain's, into a new array. */
+static int type1_ranges_with(struct ioasid_container *c,
+			     struct ioasid_domain *domain,
+			     struct ioasid_iova_range **outp, unsigned int *nrp)
+{
+	if (!c->nr_domains)
+		return ioasid__container_domain_ranges(domain, outp, nrp);
+	return ranges_narrow(c->ranges, c->nr_ranges, domain, outp, nrp);
 }
 
 static bool type1_maps_fit(struct ioasid_container *c,
@@ -236,34 +244,22 @@ static int type1_attach_group(struct ioasid_container *c,
  * made against them remains safe. */
 static void type1_ranges_refresh(struct ioasid_container *c)
 {
-	struct ioasid_iova_range *ranges = NULL, *tmp;
-	unsigned int nr = 0, n;
+	struct ioasid_iova_range *ranges = NULL, *next;
+	unsigned int nr = 0;
 
 	for (unsigned int i = 0; i < c->nr_domains; i++) {
-		if (ioasid__container_domain_ranges(c->domains[i]->domain, &tmp, &n))
-			goto fail;
-		if (i) {
-			struct ioasid_iova_range *out =
-				ioasid__calloc(nr + n + 1, sizeof(*out));
+		struct ioasid_domain *domain = c->domains[i]->domain;
+		int ret = i ? ranges_narrow(ranges, nr, domain, &next, &nr) :
+			      ioasid__container_domain_ranges(domain, &next, &nr);
 
-			if (out)
-				nr = ranges_intersect(ranges, nr, tmp, n, out);
-			ioasid__free(ranges);
-			ioasid__free(tmp);
-			ranges = out;
-			if (!out)
-				return;
-		} else {
-			ranges = tmp;
-			nr = n;
-		}
+		ioasid__free(ranges);
+		if (ret)
+			return;
+		ranges = next;
 	}
 	ioasid__free(c->ranges);
 	c->ranges = ranges;
 	c->nr_ranges = nr;
-	return;
-fail:
-	ioasid__free(ranges);
 }
 
 static void type1_drop_domain(struct ioasid_container *c,
