@@ -39,8 +39,6 @@
 
 #define LINES_MAX 512
 
-/* ---- running ioasidctl ---- */
-
 /* ---- fixture ---- */
 
 struct fixture {

@@ -39,8 +39,6 @@
 
 #define LINES_MAX 256
 
-/* ---- running ioasidctl ---- */
-
 /* ---- matching ---- */
 
 struct lines {
