@@ -538,16 +538,6 @@ void ioasid__domain_attach_put(struct ioasid_domain *dom)
 	pthread_mutex_unlock(&dom->lock);
 }
 
-uint32_t ioasid__domain_attachments(struct ioasid_domain *dom)
-{
-	uint32_t n;
-
-	pthread_mutex_lock(&dom->lock);
-	n = dom->attachments;
-	pthread_mutex_unlock(&dom->lock);
-	return n;
-}
-
 void ioasid__domain_iotlb_flush(struct ioasid_domain *dom, uint32_t pasid)
 {
 	struct ioasid__iotlb *tlb = &dom->iommu->iotlb;

@@ -34,9 +34,6 @@ int ioasid__domain_attach_get(struct ioasid_domain *dom);
 /* ioasid__domain_attach_put - drop one attachment. Never fails. */
 void ioasid__domain_attach_put(struct ioasid_domain *dom);
 
-/* ioasid__domain_attachments - the current count (a snapshot). */
-uint32_t ioasid__domain_attachments(struct ioasid_domain *dom);
-
 /*
  * ioasid__domain_iotlb_flush - invalidate the domain's IOTLB entries for
  * one PASID, or for all with IOASID__PASID_ALL. Never fails.
