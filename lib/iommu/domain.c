@@ -333,13 +333,17 @@ out_invalidate:
 	return 0;
 }
 
+/* Check the arguments, clip to the aperture, unmap under the lock. */
 static int domain_unmap(struct ioasid_domain *dom, uint64_t iova, uint64_t length,
-			enum unmap_rules rules, uint64_t *unmapped)
+			uint32_t flags, enum unmap_rules rules, uint64_t *unmapped)
 {
 	struct ioasid__pt_reclaim rc = { 0 };
 	uint64_t last = iova + length - 1, bytes = 0;
-	int ret = rules == UNMAP_TYPE1 ? 0 : -ENOENT;
+	int ret = unmap_check_args(dom, iova, length, flags);
 
+	if (ret)
+		goto out;
+	ret = rules == UNMAP_TYPE1 ? 0 : -ENOENT;
 	/* Nothing is mapped outside the aperture: clip to it. */
 	if (iova < dom->aperture.start)
 		iova = dom->aperture.start;
@@ -347,11 +351,11 @@ static int domain_unmap(struct ioasid_domain *dom, uint64_t iova, uint64_t lengt
 		last = dom->aperture.last;
 	if (iova <= last) {
 		pthread_mutex_lock(&dom->lock);
-		ret = unmap_locked(dom, iova, last, rules, &rc,
-				   &bytes);
+		ret = unmap_locked(dom, iova, last, rules, &rc, &bytes);
 		pthread_mutex_unlock(&dom->lock);
 	}
 	reclaim_defer(dom->iommu, &rc);
+out:
 	if (unmapped)
 		*unmapped = bytes;
 	return ret;
@@ -360,28 +364,14 @@ static int domain_unmap(struct ioasid_domain *dom, uint64_t iova, uint64_t lengt
 int ioasid_domain_unmap(struct ioasid_domain *dom, uint64_t iova,
 			uint64_t length, uint32_t flags, uint64_t *unmapped)
 {
-	int ret = unmap_check_args(dom, iova, length, flags);
-
-	if (ret) {
-		if (unmapped)
-			*unmapped = 0;
-		return ret;
-	}
-	return domain_unmap(dom, iova, length,
+	return domain_unmap(dom, iova, length, flags,
 			    flags & IOASID_UNMAP_SPLIT ? UNMAP_SPLIT : UNMAP_IOAS, unmapped);
 }
 
 int ioasid__domain_unmap_type1(struct ioasid_domain *dom, uint64_t iova,
 			       uint64_t length, uint64_t *unmapped)
 {
-	int ret = unmap_check_args(dom, iova, length, 0);
-
-	if (ret) {
-		if (unmapped)
-			*unmapped = 0;
-		return ret;
-	}
-	return domain_unmap(dom, iova, length, UNMAP_TYPE1, unmapped);
+	return domain_unmap(dom, iova, length, 0, UNMAP_TYPE1, unmapped);
 }
 
 /* ------------------------------------------------------------------------
