@@ -7,10 +7,11 @@
  * with EBUSY. The table here is a PAGING domain whose only usable range is
  * the 32-bit DMA window; each TCE is one page of the IOMMU's smallest size.
  * Entries are set with a map and cleared page-granular (a clear may cut a
- * mapping in two, as clearing TCEs does). When the group is attached, and
- * again when it is detached, every TCE is cleared, so no entry made for
- * one user is ever seen by the next. Requests are never rounded: anything
- * misaligned or outside the window is EINVAL.
+ * mapping in two, as clearing TCEs does). A group attaches to a table
+ * allocated for it, and every TCE is cleared before the group is detached
+ * (the table is freed right after), so no entry made for one user is ever
+ * seen by the next. Requests are never rounded: anything misaligned or
+ * outside the window is EINVAL.
  */
 #include <errno.h>
 
@@ -81,10 +82,8 @@ static int spapr_attach_group(struct ioasid_container *c,
 	if (ret)
 		goto free;
 	ret = spapr_window_usable(cd->domain);
-	if (!ret) {
-		spapr_clear_all(cd->domain);
+	if (!ret)
 		ret = ioasid_group_attach(cg->group, c->owner, cd->domain);
-	}
 	if (ret)
 		goto free_domain;
 	cd->iommu = iommu;
