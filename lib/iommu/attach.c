@@ -401,7 +401,9 @@ unlock:
  * DMA
  */
 
-/* The domain DMA with pasid goes through; call under rcu_read_lock(). */
+/* The domain DMA with pasid goes through; call under rcu_read_lock() or
+ * the platform lock (no table a writer replaces is freed before it drops
+ * that lock and waits for a grace period). */
 static struct ioasid_domain *device_route(struct ioasid_device *dev,
 					  ioasid_t pasid)
 {
@@ -419,9 +421,7 @@ struct ioasid_domain *ioasid_device_domain(struct ioasid_device *dev,
 	struct ioasid_domain *domain;
 
 	pthread_mutex_lock(&dev->platform->lock);
-	rcu_read_lock();
 	domain = device_route(dev, pasid);
-	ioasid__rcu_read_unlock();
 	pthread_mutex_unlock(&dev->platform->lock);
 	return domain;
 }
