@@ -178,20 +178,29 @@ free_buf:
 	return ret;
 }
 
+/* Read dir/name whole; a missing file is no error and leaves *bufp NULL. */
+static int read_optional(const char *dir, const char *name, char **bufp,
+			 size_t *lenp)
+{
+	char path[PATH_MAX];
+	int ret;
+
+	*bufp = NULL;
+	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	ret = read_small(path, bufp, lenp);
+	return ret == -ENOENT ? 0 : ret;
+}
+
 /* The first line of an optional one-line file; *out NULL if missing. */
 static int read_line_file(const char *dir, const char *name, char **out)
 {
-	char path[PATH_MAX], *buf;
+	char *buf;
 	size_t len;
-	int ret;
+	int ret = read_optional(dir, name, &buf, &len);
 
 	*out = NULL;
-	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
-		return -ENAMETOOLONG;
-	ret = read_small(path, &buf, &len);
-	if (ret == -ENOENT)
-		return 0;
-	if (ret)
+	if (ret || !buf)
 		return ret;
 	buf[strcspn(buf, "\n")] = '\0';
 	*out = ioasid__strdup(buf);
@@ -201,17 +210,11 @@ static int read_line_file(const char *dir, const char *name, char **out)
 
 static int read_resv_file(const char *dir, struct ioasid_host_group *hg)
 {
-	char path[PATH_MAX], *buf;
+	char *buf;
 	size_t len;
-	int ret;
+	int ret = read_optional(dir, "reserved_regions", &buf, &len);
 
-	if (snprintf(path, sizeof(path), "%s/reserved_regions", dir) >=
-	    (int)sizeof(path))
-		return -ENAMETOOLONG;
-	ret = read_small(path, &buf, &len);
-	if (ret == -ENOENT)
-		return 0;
-	if (ret)
+	if (ret || !buf)
 		return ret;
 	ret = ioasid__host_parse_resv(buf, len, &hg->resv, &hg->nr_resv);
 	ioasid__free(buf);
