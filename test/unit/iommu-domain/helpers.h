@@ -88,4 +88,31 @@ static inline void assert_domain_empty(struct ioasid_domain *dom)
 	assert_int_equal(ioasid_domain_pgtable_bytes(dom), 4096);
 }
 
+/* The fixture of the single-domain tests: an IOMMU and one PAGING domain. */
+struct dom_fixture {
+	struct ioasid_iommu *iommu;
+	struct ioasid_domain *dom;
+};
+
+static inline int dom_fixture_setup(void **state)
+{
+	struct dom_fixture *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	f->iommu = iommu_new(48, PGSIZES_ALL);
+	f->dom = paging_new(f->iommu);
+	*state = f;
+	return 0;
+}
+
+/* Free the fixture once its domain is back to its root table (asserted). */
+static inline int dom_fixture_free(struct dom_fixture *f)
+{
+	assert_domain_empty(f->dom);
+	assert_int_equal(ioasid_domain_free(f->dom), 0);
+	ioasid_iommu_free(f->iommu);
+	free(f);
+	return 0;
+}
+
 #endif

@@ -9,33 +9,14 @@
 #include "helpers.h"
 #include "iommu/domain_internal.h"
 
-struct fixture {
-	struct ioasid_iommu *iommu;
-	struct ioasid_domain *dom;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	f->iommu = iommu_new(48, PGSIZES_ALL);
-	f->dom = paging_new(f->iommu);
-	*state = f;
-	return 0;
-}
-
 /* Teardown asserts the domain is back to its root table before freeing. */
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
+	struct dom_fixture *f = *state;
 	uint64_t n;
 
 	ioasid_domain_unmap(f->dom, 0, UINT64_MAX, 0, &n);
-	assert_domain_empty(f->dom);
-	assert_int_equal(ioasid_domain_free(f->dom), 0);
-	ioasid_iommu_free(f->iommu);
-	free(f);
-	return 0;
+	return dom_fixture_free(f);
 }
 
 /* Snapshot of what a failed call must not change. */
@@ -174,7 +155,7 @@ static void test_iommu_caps_copied_and_sorted(void **state)
 
 static void test_domain_alloc_rejects_unknown(void **state)
 {
-	struct fixture *f = *state;
+	struct dom_fixture *f = *state;
 	struct ioasid_domain *dom = NULL;
 
 	assert_int_equal(ioasid_domain_alloc(f->iommu, (enum ioasid_domain_type)3, 0, &dom),
@@ -187,7 +168,7 @@ static void test_domain_alloc_rejects_unknown(void **state)
 
 static void test_domain_map_rejects_bad_arguments(void **state)
 {
-	struct fixture *f = *state;
+	struct dom_fixture *f = *state;
 	struct ioasid_domain *d = f->dom;
 	struct ioasid_domain_info before;
 
@@ -232,7 +213,7 @@ static void test_domain_map_rejects_bad_arguments(void **state)
 
 static void test_domain_map_rejects_overlap(void **state)
 {
-	struct fixture *f = *state;
+	struct dom_fixture *f = *state;
 	struct ioasid_domain *d = f->dom;
 	struct ioasid_domain_info before;
 
@@ -257,7 +238,7 @@ static void test_domain_map_rejects_overlap(void **state)
 
 static void test_domain_unmap_rejects_bad_arguments(void **state)
 {
-	struct fixture *f = *state;
+	struct dom_fixture *f = *state;
 	struct ioasid_domain *d = f->dom;
 	struct ioasid_domain_info before;
 	uint64_t n = 123;
@@ -278,7 +259,7 @@ static void test_domain_unmap_rejects_bad_arguments(void **state)
 
 static void test_domain_unmap_finds_nothing(void **state)
 {
-	struct fixture *f = *state;
+	struct dom_fixture *f = *state;
 	struct ioasid_domain *d = f->dom;
 	uint64_t n = 123;
 
@@ -295,7 +276,7 @@ static void test_domain_unmap_finds_nothing(void **state)
 
 static void test_domain_unmap_refuses_to_bisect(void **state)
 {
-	struct fixture *f = *state;
+	struct dom_fixture *f = *state;
 	struct ioasid_domain *d = f->dom;
 	struct ioasid_domain_info before;
 	uint64_t n = 123, phys;
@@ -330,7 +311,7 @@ static void test_domain_unmap_refuses_to_bisect(void **state)
 
 static void test_domain_unmap_type1_rules(void **state)
 {
-	struct fixture *f = *state;
+	struct dom_fixture *f = *state;
 	struct ioasid_domain *d = f->dom;
 	uint64_t n = 123;
 
@@ -347,7 +328,7 @@ static void test_domain_unmap_type1_rules(void **state)
 
 static void test_domain_free_refuses_while_attached(void **state)
 {
-	struct fixture *f = *state;
+	struct dom_fixture *f = *state;
 	struct ioasid_domain *d = paging_new(f->iommu);
 	struct ioasid_domain_info info;
 
@@ -369,7 +350,7 @@ static void test_domain_free_refuses_while_attached(void **state)
 
 static void test_domain_non_paging_refuse_map(void **state)
 {
-	struct fixture *f = *state;
+	struct dom_fixture *f = *state;
 	struct ioasid_domain *id, *blk;
 	uint64_t phys;
 
@@ -396,7 +377,7 @@ static void test_domain_iova_ranges(void **state)
 	static const struct ioasid_iova_range res[3] = {
 		{ 0, MIB(1) - 1 }, { GIB(1), GIB(2) - 1 }, { GIB(1) + MIB(4), GIB(3) - 1 },
 	};
-	struct fixture *f = *state;
+	struct dom_fixture *f = *state;
 	struct ioasid_iova_range r[4];
 	struct ioasid_iommu_caps c;
 	struct ioasid_iommu *iommu;
@@ -430,26 +411,24 @@ static void test_domain_iova_ranges(void **state)
 	ioasid_iommu_free(iommu);
 }
 
+#define T(fn) cmocka_unit_test_setup_teardown(fn, dom_fixture_setup, teardown)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_iommu_caps_rejects_bad_values),
 		cmocka_unit_test(test_iommu_caps_width_gives_levels),
 		cmocka_unit_test(test_iommu_caps_copied_and_sorted),
-		cmocka_unit_test_setup_teardown(test_domain_alloc_rejects_unknown, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_domain_map_rejects_bad_arguments, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_domain_map_rejects_overlap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_domain_unmap_rejects_bad_arguments, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_domain_unmap_finds_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_domain_unmap_refuses_to_bisect, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_domain_unmap_type1_rules, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_domain_free_refuses_while_attached, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_domain_non_paging_refuse_map, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_domain_iova_ranges, setup, teardown),
+		T(test_domain_alloc_rejects_unknown),
+		T(test_domain_map_rejects_bad_arguments),
+		T(test_domain_map_rejects_overlap),
+		T(test_domain_unmap_rejects_bad_arguments),
+		T(test_domain_unmap_finds_nothing),
+		T(test_domain_unmap_refuses_to_bisect),
+		T(test_domain_unmap_type1_rules),
+		T(test_domain_free_refuses_while_attached),
+		T(test_domain_non_paging_refuse_map),
+		T(test_domain_iova_ranges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

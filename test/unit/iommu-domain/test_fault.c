@@ -7,34 +7,13 @@
 #include "helpers.h"
 #include "iommu/domain_internal.h"
 
-struct fixture {
-	struct ioasid_iommu *iommu;
-	struct ioasid_domain *dom;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	f->iommu = iommu_new(48, PGSIZES_ALL);
-	f->dom = paging_new(f->iommu);
-	*state = f;
-	return 0;
-}
-
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-
-	assert_domain_empty(f->dom);
-	assert_int_equal(ioasid_domain_free(f->dom), 0);
-	ioasid_iommu_free(f->iommu);
-	free(f);
-	return 0;
+	return dom_fixture_free(*state);
 }
 
 /* A refused read by device devid of page i (nothing is mapped). */
-static void refuse(struct fixture *f, uint32_t devid, uint64_t i)
+static void refuse(struct dom_fixture *f, uint32_t devid, uint64_t i)
 {
 	uint64_t phys;
 
@@ -53,7 +32,7 @@ static uint32_t pending(struct ioasid_domain *dom)
 
 static void test_fault_ring_reads_oldest_first(void **state)
 {
-	struct fixture *f = *state;
+	struct dom_fixture *f = *state;
 	struct ioasid_fault buf[8];
 	uint64_t lost = 99, i;
 
@@ -78,7 +57,7 @@ static void test_fault_ring_reads_oldest_first(void **state)
 
 static void test_fault_ring_overflow_counts_lost(void **state)
 {
-	struct fixture *f = *state;
+	struct dom_fixture *f = *state;
 	struct ioasid_fault buf[IOASID_DOMAIN_FAULT_RING];
 	uint64_t lost = 0, i;
 
@@ -102,7 +81,7 @@ static void test_fault_ring_overflow_counts_lost(void **state)
 
 static void test_fault_recorded_by_platform(void **state)
 {
-	struct fixture *f = *state;
+	struct dom_fixture *f = *state;
 	struct ioasid_fault in = { .devid = 3, .pasid = 77, .addr = 0x1234,
 				   .access = IOASID_ACCESS_WRITE,
 				   .reason = IOASID_FAULT_NO_DOMAIN };
@@ -113,13 +92,14 @@ static void test_fault_recorded_by_platform(void **state)
 	assert_memory_equal(&in, &out, sizeof(in));
 }
 
+#define T(fn) cmocka_unit_test_setup_teardown(fn, dom_fixture_setup, teardown)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_fault_ring_reads_oldest_first, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fault_ring_overflow_counts_lost, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_fault_recorded_by_platform, setup, teardown),
+		T(test_fault_ring_reads_oldest_first),
+		T(test_fault_ring_overflow_counts_lost),
+		T(test_fault_recorded_by_platform),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -229,11 +229,11 @@ static int container_map_some(struct ioasid_container *c)
 	return ret;
 }
 
-static int type1_life(struct plat_fixture *f, struct container_run *r)
+/* Devices, a container holding the first group with the model type set,
+ * and a few mappings: the start both models' lives share. */
+static int container_start(struct plat_fixture *f, struct container_run *r,
+			   uint32_t type)
 {
-	struct ioasid_dma_unmap u = { .iova = 0x300000, .size = 0x200000 };
-	struct ioasid_container_info info;
-	uint64_t bytes;
 	int ret = container_devices(f, r);
 
 	if (!ret)
@@ -241,9 +241,19 @@ static int type1_life(struct plat_fixture *f, struct container_run *r)
 	if (!ret)
 		ret = ioasid_container_attach_group(r->c, r->g[0]);
 	if (!ret)
-		ret = ioasid_container_set_iommu(r->c, IOASID_VFIO_TYPE1v2_IOMMU);
+		ret = ioasid_container_set_iommu(r->c, type);
 	if (!ret)
 		ret = container_map_some(r->c);
+	return ret;
+}
+
+static int type1_life(struct plat_fixture *f, struct container_run *r)
+{
+	struct ioasid_dma_unmap u = { .iova = 0x300000, .size = 0x200000 };
+	struct ioasid_container_info info;
+	uint64_t bytes;
+	int ret = container_start(f, r, IOASID_VFIO_TYPE1v2_IOMMU);
+
 	/* A group behind another IOMMU: a new domain and a replay. */
 	if (!ret)
 		ret = ioasid_container_attach_group(r->c, r->g[1]);
@@ -264,16 +274,8 @@ static int spapr_life(struct plat_fixture *f, struct container_run *r)
 {
 	struct ioasid_dma_unmap u = { .iova = 0x301000, .size = 0x1000 };
 	uint64_t bytes;
-	int ret = container_devices(f, r);
+	int ret = container_start(f, r, IOASID_VFIO_SPAPR_TCE_IOMMU);
 
-	if (!ret)
-		ret = ioasid_container_alloc(f->p, NULL, &r->c);
-	if (!ret)
-		ret = ioasid_container_attach_group(r->c, r->g[0]);
-	if (!ret)
-		ret = ioasid_container_set_iommu(r->c, IOASID_VFIO_SPAPR_TCE_IOMMU);
-	if (!ret)
-		ret = container_map_some(r->c);
 	if (!ret)
 		ret = ioasid_container_unmap_dma(r->c, &u, &bytes);
 	if (!ret)
