@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "shell.h"
+#include "util/fdmsg.h"
 
 /* How long an importer waits for the exporting shell to answer. */
 #define XFER_TIMEOUT_MS 10000
@@ -61,22 +62,10 @@ int ioasidctl_xfer_listen(const char *file, int *listener)
 
 static int send_fd(int conn, ioasid_t id, int fd)
 {
-	union {
-		struct cmsghdr h;
-		char b[CMSG_SPACE(sizeof(int))];
-	} ctl;
-	struct iovec iov = { .iov_base = &id, .iov_len = sizeof(id) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = ctl.b, .msg_controllen = sizeof(ctl.b) };
-	struct cmsghdr *cm;
+	struct ioasid__fdmsg m;
+	struct msghdr *mh = ioasid__fdmsg_init(&m, &id, sizeof(id), fd);
 
-	memset(&ctl, 0, sizeof(ctl));
-	cm = CMSG_FIRSTHDR(&mh);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(conn, &mh, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 ? -errno : 0;
+	return sendmsg(conn, mh, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 ? -errno : 0;
 }
 
 void ioasidctl_xfer_serve(int listener, int fd, ioasid_t id)

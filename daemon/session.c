@@ -22,6 +22,7 @@
 #include "dispatch.h"
 #include "export.h"
 #include "ioasidd.h"
+#include "util/fdmsg.h"
 #include "iommu_handle.h"
 #include "log.h"
 #include "session.h"
@@ -238,25 +239,10 @@ void ioasid__session_ref_drop(struct session *s, ioasid_t id)
 int ioasid__session_send(struct session *s, const void *buf, size_t len,
 			 int fd)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control;
-	struct iovec iov = { (void *)buf, len };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct ioasid__fdmsg m;
+	struct msghdr *msg = ioasid__fdmsg_init(&m, buf, len, fd);
 
-	if (fd >= 0) {
-		struct cmsghdr *cm;
-
-		msg.msg_control = control.buf;
-		msg.msg_controllen = sizeof(control.buf);
-		cm = CMSG_FIRSTHDR(&msg);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	}
-	if (sendmsg(s->src.fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0)
+	if (sendmsg(s->src.fd, msg, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0)
 		return 0;
 	return errno == EWOULDBLOCK ? -EAGAIN : -errno;
 }

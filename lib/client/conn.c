@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "client/conn.h"
+#include "util/fdmsg.h"
 
 /* Room for a few descriptors so that a misbehaving peer cannot leak any. */
 #define CONN_MAX_FDS 8
@@ -49,25 +50,10 @@ int ioasid__conn_connect(const char *path, int *fd)
 
 int ioasid__conn_send(int fd, const void *buf, size_t len, int send_fd)
 {
-	union {
-		struct cmsghdr hdr;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} ctl;
-	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	struct cmsghdr *cm;
+	struct ioasid__fdmsg m;
+	struct msghdr *msg = ioasid__fdmsg_init(&m, buf, len, send_fd);
 
-	if (send_fd >= 0) {
-		memset(&ctl, 0, sizeof(ctl));
-		msg.msg_control = ctl.buf;
-		msg.msg_controllen = sizeof(ctl.buf);
-		cm = CMSG_FIRSTHDR(&msg);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &send_fd, sizeof(int));
-	}
-	while (sendmsg(fd, &msg, MSG_NOSIGNAL) < 0) {
+	while (sendmsg(fd, msg, MSG_NOSIGNAL) < 0) {
 		if (errno == EINTR)
 			continue;
 		return errno_peer_gone(errno) ? -EPIPE : -errno;

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "raw.h"
+#include "util/fdmsg.h"
 
 #define RAW_TIMEOUT_MS 5000
 #define RAW_READY_MS 20000
@@ -238,25 +239,10 @@ uint64_t raw_seq(void)
 /* send_msg - sendmsg() of msg with fd_send (if >= 0); no cmocka. */
 static ssize_t send_msg(int fd, const void *msg, size_t len, int fd_send)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control;
-	struct iovec iov = { (void *)msg, len };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct ioasid__fdmsg m;
 
-	if (fd_send >= 0) {
-		struct cmsghdr *cm;
-
-		mh.msg_control = control.buf;
-		mh.msg_controllen = sizeof(control.buf);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &fd_send, sizeof(int));
-	}
-	return sendmsg(fd, &mh, MSG_NOSIGNAL);
+	return sendmsg(fd, ioasid__fdmsg_init(&m, msg, len, fd_send),
+		       MSG_NOSIGNAL);
 }
 
 void raw_send(int fd, const void *msg, size_t len, int fd_send)

@@ -25,6 +25,7 @@
 #include <ioasid/proto.h>
 
 #include "fake_daemon.h"
+#include "util/fdmsg.h"
 
 #define FAKE_MAX_IDS 8192
 #define FAKE_MAX_REQS 8192
@@ -100,27 +101,12 @@ static int id_cmp(const void *a, const void *b)
 
 static void send_msg(struct fake_daemon *d, const void *msg, size_t len, int fd)
 {
-	union {
-		struct cmsghdr h;
-		char b[CMSG_SPACE(sizeof(int))];
-	} ctl;
-	struct iovec iov = { .iov_base = (void *)msg, .iov_len = len };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	struct cmsghdr *cm;
+	struct ioasid__fdmsg m;
 
 	if (d->conn < 0)
 		return;
-	if (fd >= 0) {
-		memset(&ctl, 0, sizeof(ctl));
-		mh.msg_control = ctl.b;
-		mh.msg_controllen = sizeof(ctl.b);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	}
-	sendmsg(d->conn, &mh, MSG_NOSIGNAL); /* a gone client is fine */
+	/* A gone client is fine. */
+	sendmsg(d->conn, ioasid__fdmsg_init(&m, msg, len, fd), MSG_NOSIGNAL);
 }
 
 static void reply_locked(struct fake_daemon *d, uint32_t op, uint64_t seq,
