@@ -100,7 +100,7 @@
 struct ioasid_entry {
 	_Atomic uint64_t word;
 	struct ioasid_set *_Atomic set;
-	_Atomic ioasid_t spid; /* private to the library */
+	_Atomic ioasid_t spid; /* private to the library: the SPID + 1, 0 if none */
 	uint32_t member; /* private to the library */
 };
 

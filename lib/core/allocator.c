@@ -19,6 +19,7 @@
 
 #include "core/allocator.h"
 #include "core/ns.h"
+#include "core/set.h"
 
 static int custom_take(struct ioasid_ns *ns, ioasid_t min, ioasid_t max,
 		       ioasid_t *idp)
@@ -63,6 +64,21 @@ void ioasid__allocator_return(struct ioasid_ns *ns, ioasid_t id, bool custom)
 		ns->allocator.free(id, ns->allocator.data);
 }
 
+/* True if any set holds a live ID. Namespace lock held. */
+static bool ns_has_live_ids(const struct ioasid_ns *ns)
+{
+	const struct ioasid__list *pos;
+
+	ioasid__list_for_each(pos, &ns->sets) {
+		const struct ioasid_set *set =
+			ioasid__container_of(pos, struct ioasid_set, node);
+
+		if (set->nr_ids)
+			return true;
+	}
+	return false;
+}
+
 int ioasid_allocator_register(struct ioasid_ns *ns,
 			      const struct ioasid_allocator_ops *ops)
 {
@@ -71,7 +87,7 @@ int ioasid_allocator_register(struct ioasid_ns *ns,
 	if (!ops || !ops->alloc || !ops->free)
 		return -EINVAL;
 	ioasid__lock_acquire(&ns->lock);
-	if (ns->has_allocator || ns->nr_live) {
+	if (ns->has_allocator || ns_has_live_ids(ns)) {
 		ret = -EBUSY;
 		goto out_unlock;
 	}

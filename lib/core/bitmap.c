@@ -19,7 +19,8 @@ static const uint32_t level_words[IOASID__BM_LEVELS] = {
 	IOASID__BM_L3_WORDS,
 };
 
-static uint64_t *level(struct ioasid__bitmap *bm, unsigned int k)
+static const uint64_t *level_const(const struct ioasid__bitmap *bm,
+				   unsigned int k)
 {
 	switch (k) {
 	case 0:
@@ -31,12 +32,6 @@ static uint64_t *level(struct ioasid__bitmap *bm, unsigned int k)
 	default:
 		return bm->l3;
 	}
-}
-
-static const uint64_t *level_const(const struct ioasid__bitmap *bm,
-				   unsigned int k)
-{
-	return level((struct ioasid__bitmap *)bm, k);
 }
 
 struct ioasid__bitmap *ioasid__bitmap_new(void)
@@ -53,40 +48,6 @@ struct ioasid__bitmap *ioasid__bitmap_new(void)
 void ioasid__bitmap_free(struct ioasid__bitmap *bm)
 {
 	ioasid__free(bm);
-}
-
-void ioasid__bitmap_set(struct ioasid__bitmap *bm, ioasid_t id)
-{
-	uint32_t pos = id;
-
-	for (unsigned int k = 0; k < IOASID__BM_LEVELS; k++) {
-		uint64_t *w = &level(bm, k)[pos >> 6];
-
-		*w |= 1ull << (pos & 63);
-		if (*w != ~0ull)
-			return;
-		pos >>= 6;
-	}
-}
-
-void ioasid__bitmap_clear(struct ioasid__bitmap *bm, ioasid_t id)
-{
-	uint32_t pos = id;
-
-	for (unsigned int k = 0; k < IOASID__BM_LEVELS; k++) {
-		uint64_t *w = &level(bm, k)[pos >> 6];
-		bool was_full = *w == ~0ull;
-
-		*w &= ~(1ull << (pos & 63));
-		if (!was_full)
-			return;
-		pos >>= 6;
-	}
-}
-
-bool ioasid__bitmap_test(const struct ioasid__bitmap *bm, ioasid_t id)
-{
-	return bm->l0[id >> 6] >> (id & 63) & 1;
 }
 
 /*

@@ -34,9 +34,79 @@ struct ioasid__bitmap {
 struct ioasid__bitmap *ioasid__bitmap_new(void);
 void ioasid__bitmap_free(struct ioasid__bitmap *bm);
 
-void ioasid__bitmap_set(struct ioasid__bitmap *bm, ioasid_t id);
-void ioasid__bitmap_clear(struct ioasid__bitmap *bm, ioasid_t id);
-bool ioasid__bitmap_test(const struct ioasid__bitmap *bm, ioasid_t id);
+_Static_assert(IOASID__BM_LEVELS == 4 && IOASID__BM_L2_WORDS <= 64,
+	       "set and clear below walk exactly four levels");
+
+/*
+ * Mark id in use. Each level's bit changes only when the word below it
+ * fills, so the common case is one word; inline, without calls.
+ */
+static inline void ioasid__bitmap_set(struct ioasid__bitmap *bm, ioasid_t id)
+{
+	uint64_t *w = &bm->l0[id >> 6];
+
+	*w |= 1ull << (id & 63);
+	if (__builtin_expect(*w != ~0ull, 1))
+		return;
+	w = &bm->l1[id >> 12];
+	*w |= 1ull << (id >> 6 & 63);
+	if (*w != ~0ull)
+		return;
+	w = &bm->l2[id >> 18];
+	*w |= 1ull << (id >> 12 & 63);
+	if (*w != ~0ull)
+		return;
+	bm->l3[0] |= 1ull << (id >> 18);
+}
+
+/* Mark id free: the mirror of ioasid__bitmap_set(). */
+static inline void ioasid__bitmap_clear(struct ioasid__bitmap *bm, ioasid_t id)
+{
+	uint64_t *w = &bm->l0[id >> 6];
+	bool was_full = *w == ~0ull;
+
+	*w &= ~(1ull << (id & 63));
+	if (__builtin_expect(!was_full, 1))
+		return;
+	w = &bm->l1[id >> 12];
+	was_full = *w == ~0ull;
+	*w &= ~(1ull << (id >> 6 & 63));
+	if (!was_full)
+		return;
+	w = &bm->l2[id >> 18];
+	was_full = *w == ~0ull;
+	*w &= ~(1ull << (id >> 12 & 63));
+	if (!was_full)
+		return;
+	bm->l3[0] &= ~(1ull << (id >> 18));
+}
+
+static inline bool ioasid__bitmap_test(const struct ioasid__bitmap *bm,
+				       ioasid_t id)
+{
+	return bm->l0[id >> 6] >> (id & 63) & 1;
+}
+
+/*
+ * The common case of ioasid__bitmap_find(): the lowest clear bit in
+ * [min, max] that lies in min's own level-0 word. Returns false when that
+ * word has none, and the full search must decide.
+ */
+static inline bool ioasid__bitmap_find_near(const struct ioasid__bitmap *bm,
+					    ioasid_t min, ioasid_t max,
+					    ioasid_t *idp)
+{
+	uint64_t free_bits = ~bm->l0[min >> 6] & (~0ull << (min & 63));
+	ioasid_t id;
+
+	if (!free_bits)
+		return false;
+	id = (min & ~63u) + (ioasid_t)__builtin_ctzll(free_bits);
+	if (id > max)
+		return false;
+	*idp = id;
+	return true;
+}
 
 /*
  * Find the lowest clear bit in [min, max] (max < IOASID_CAPACITY_MAX).

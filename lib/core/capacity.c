@@ -49,7 +49,8 @@ int ioasid_capacity_install(struct ioasid_ns *ns, uint32_t total)
 	if (total < 2 || total > IOASID_CAPACITY_MAX)
 		return -EINVAL;
 	ioasid__lock_acquire(&ns->lock);
-	if (ns->installed || ns->nr_sets || ns->reserved || ns->nr_live) {
+	/* No set means no live ID: a live ID keeps its set. */
+	if (ns->installed || ns->nr_sets || ns->reserved) {
 		ret = -EBUSY;
 		goto out_unlock;
 	}

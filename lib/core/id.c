@@ -43,33 +43,90 @@ static int alloc_check_args(const struct ioasid_ns *ns, ioasid_t min,
  * Fill an IDLE entry, make it ACTIVE, and publish it by setting its slot,
  * which is when lookups start to see it. Namespace lock held.
  *
- * The generation comes from a namespace-wide counter rather than from the
- * entry's previous word, so that this function only stores to the entry:
- * with random hints the entry is usually not in cache, and stores wait in
- * the store buffer where a load would stall the allocation. A reader's two
- * loads of the word could only see equal generations across a reuse after
- * 2^28 allocations in between.
+ * Only stores, and as few as possible: with random hints the entry is
+ * usually not in cache, and every store behind the one that waits for the
+ * line waits in the store buffer too (see docs/core.md). The generation
+ * comes from a namespace-wide counter rather than from the entry's
+ * previous word, which would be a load that stalls; a reader's two loads
+ * of the word could only see equal generations across a reuse after 2^28
+ * allocations in between. The SPID field of an IDLE entry already reads
+ * none (idtable.h).
  */
-static void entry_activate(struct ioasid_ns *ns, ioasid_t id,
-			   struct ioasid_set *set, void *private, bool custom)
+static inline void entry_activate(struct ioasid_ns *ns, ioasid_t id,
+				  struct ioasid_set *set, void *private,
+				  bool custom)
 {
 	struct ioasid_entry *e = &ns->view.table[id];
 	uint64_t w = (ns->next_gen++ << IOASID__W_GEN_SHIFT) |
 		     (custom ? IOASID__W_CUSTOM : 0) | IOASID__W_OWNER | 1;
 
 	atomic_store_explicit(&e->set, set, memory_order_release);
-	atomic_store_explicit(&e->spid, IOASID_INVALID, memory_order_release);
 	w = ioasid__word_with_state(w, IOASID_STATE_ACTIVE);
 	atomic_store_explicit(&e->word, w, memory_order_release);
 	atomic_store_explicit(&ns->view.slots[id], ioasid__slot_of(private),
 			      memory_order_release);
 }
 
+/* Make id, taken from the pool, a live ID of set. Namespace lock held. */
+static inline void alloc_commit(struct ioasid_ns *ns, struct ioasid_set *set,
+				ioasid_t id, void *private, bool custom)
+{
+	entry_activate(ns, id, set, private, custom);
+	ioasid__set_add_member(set, ns->view.table, id);
+}
+
+static __attribute__((noinline, cold)) int
+alloc_notify(struct ioasid_set *set, ioasid_t id, void *private)
+{
+	ioasid__notify_event(set, IOASID_EVENT_ALLOC, id, IOASID_INVALID,
+			     private);
+	return 0;
+}
+
+/*
+ * Every allocation the near path cannot take: a member array to grow, the
+ * quota, a custom allocator, a free ID beyond min's bitmap word.
+ * Namespace lock held; drops it.
+ */
+static __attribute__((noinline)) int
+alloc_locked(struct ioasid_set *set, ioasid_t min, ioasid_t max, void *private,
+	     ioasid_t *idp)
+{
+	struct ioasid_ns *ns = set->ns;
+	bool custom = false;
+	ioasid_t id;
+	int ret;
+
+	ret = ioasid__set_reserve_member(set);
+	if (!ret)
+		ret = ioasid__allocator_take(ns, min, max, &id, &custom);
+	if (!ret)
+		alloc_commit(ns, set, id, private, custom);
+	ioasid__lock_release(&ns->lock);
+	if (ret)
+		return ret;
+	*idp = id;
+	return alloc_notify(set, id, private);
+}
+
+static __attribute__((noinline, cold)) int
+alloc_contended(struct ioasid_set *set, ioasid_t min, ioasid_t max,
+		void *private, ioasid_t *idp)
+{
+	ioasid__lock_wait(&set->ns->lock);
+	return alloc_locked(set, min, max, private, idp);
+}
+
+/*
+ * The allocation path. Most allocations are the near path: IDs from the
+ * bitmap, room in the set, and a free ID in the bitmap word of min. It is
+ * written to be short (no calls, few stores), because its length, not its
+ * one cache miss, sets the cost of an allocate+free pair (docs/core.md).
+ */
 int ioasid_alloc(struct ioasid_set *set, ioasid_t min, ioasid_t max,
 		 void *private, ioasid_t *idp)
 {
 	struct ioasid_ns *ns = set->ns;
-	bool custom = false;
 	ioasid_t id;
 	int ret;
 
@@ -79,59 +136,105 @@ int ioasid_alloc(struct ioasid_set *set, ioasid_t min, ioasid_t max,
 	/*
 	 * The lowest free ID at or above min is most often min itself or a
 	 * neighbour: start fetching its slot and entry now, so that the cache
-	 * misses overlap the lock and the search instead of stalling the
-	 * unlock.
+	 * misses overlap the lock and the search.
 	 */
 	__builtin_prefetch(&ns->view.slots[min], 1, 3);
 	__builtin_prefetch(&ns->view.table[min], 1, 3);
-	ioasid__lock_acquire(&ns->lock);
-	ret = ioasid__set_reserve_member(set);
-	if (ret)
-		goto out_unlock;
-	ret = ioasid__allocator_take(ns, min, max, &id, &custom);
-	if (ret)
-		goto out_unlock;
-	entry_activate(ns, id, set, private, custom);
-	ioasid__set_add_member(set, id);
-	ns->nr_live++;
-out_unlock:
+	if (!ioasid__lock_try(&ns->lock))
+		return alloc_contended(set, min, max, private, idp);
+	if (__builtin_expect(ns->has_allocator || !ioasid__set_has_room(set) ||
+				     !ioasid__bitmap_find_near(ns->bitmap, min,
+							       max, &id),
+			     0))
+		return alloc_locked(set, min, max, private, idp);
+	ioasid__bitmap_set(ns->bitmap, id);
+	alloc_commit(ns, set, id, private, false);
 	ioasid__lock_release(&ns->lock);
-	if (ret)
-		return ret;
 	*idp = id;
-	ioasid__notify_event(set, IOASID_EVENT_ALLOC, id, IOASID_INVALID,
-			     private);
+	if (ioasid__notify_wanted(set))
+		return alloc_notify(set, id, private);
 	return 0;
 }
 
-void ioasid__id_release(struct ioasid_ns *ns, ioasid_t id)
+/*
+ * Return a RELEASING ID to the pool, whatever it holds: its SPID, a custom
+ * allocator, the last reason its set lived. Namespace lock held, slot
+ * already cleared; drops the lock.
+ */
+static __attribute__((noinline)) int
+release_locked(struct ioasid_ns *ns, ioasid_t id)
 {
 	struct ioasid_entry *e = &ns->view.table[id];
-	struct ioasid_set *set;
-	uint64_t w;
-	ioasid_t spid;
+	uint64_t w = atomic_load_explicit(&e->word, memory_order_relaxed);
+	struct ioasid_set *set = atomic_load_explicit(&e->set,
+						      memory_order_relaxed);
+	ioasid_t spid = ioasid__entry_spid(e, memory_order_relaxed);
 	bool dead;
 
-	ioasid__lock_acquire(&ns->lock);
-	/* From here on the ID is not live for any reader (idtable.h). */
-	atomic_store_explicit(&ns->view.slots[id], 0, memory_order_release);
-	w = atomic_load_explicit(&e->word, memory_order_relaxed);
-	set = atomic_load_explicit(&e->set, memory_order_relaxed);
-	spid = atomic_load_explicit(&e->spid, memory_order_relaxed);
 	if (spid != IOASID_INVALID) {
 		ioasid__spidmap_remove(&set->spids, spid);
-		atomic_store_explicit(&e->spid, IOASID_INVALID,
-				      memory_order_release);
+		ioasid__entry_set_spid(e, IOASID_INVALID);
 	}
-	ioasid__set_del_member(set, id);
-	ns->nr_live--;
+	ioasid__set_del_member(set, ns->view.table, id);
 	ioasid__allocator_return(ns, id, w & IOASID__W_CUSTOM);
-	atomic_store_explicit(&e->set, NULL, memory_order_release);
 	atomic_store_explicit(&e->word, w & IOASID__W_GEN, memory_order_release);
 	dead = ioasid__set_try_unlink(set);
 	ioasid__lock_release(&ns->lock);
 	if (dead)
 		ioasid__set_destroy(set);
+	return 0;
+}
+
+static __attribute__((noinline, cold)) int
+release_contended(struct ioasid_ns *ns, ioasid_t id)
+{
+	ioasid__lock_wait(&ns->lock);
+	atomic_store_explicit(&ns->view.slots[id], 0, memory_order_release);
+	return release_locked(ns, id); /* drops the lock */
+}
+
+/*
+ * The common release, namespace lock held: no SPID, from the bitmap, and
+ * the set lives on. Returns false, having changed nothing, for any other.
+ */
+static inline bool release_near(struct ioasid_ns *ns, ioasid_t id)
+{
+	struct ioasid_entry *e = &ns->view.table[id];
+	uint64_t w = atomic_load_explicit(&e->word, memory_order_relaxed);
+	struct ioasid_set *set = atomic_load_explicit(&e->set,
+						      memory_order_relaxed);
+
+	if ((w & IOASID__W_CUSTOM) ||
+	    ioasid__entry_spid(e, memory_order_relaxed) != IOASID_INVALID ||
+	    ioasid__set_last_keeper(set))
+		return false;
+	ioasid__bitmap_clear(ns->bitmap, id);
+	ioasid__set_del_member(set, ns->view.table, id);
+	atomic_store_explicit(&e->word, w & IOASID__W_GEN, memory_order_release);
+	return true;
+}
+
+/*
+ * Return an ID whose word this thread moved to RELEASING to the pool. The
+ * entry keeps its set pointer while IDLE (nothing reads it then), which
+ * spares the release a store. Returns 0, so that callers can end with it
+ * as a tail call.
+ */
+static inline int id_release(struct ioasid_ns *ns, ioasid_t id)
+{
+	if (!ioasid__lock_try(&ns->lock))
+		return release_contended(ns, id);
+	/* From here on the ID is not live for any reader (idtable.h). */
+	atomic_store_explicit(&ns->view.slots[id], 0, memory_order_release);
+	if (__builtin_expect(!release_near(ns, id), 0))
+		return release_locked(ns, id); /* drops the lock */
+	ioasid__lock_release(&ns->lock);
+	return 0;
+}
+
+void ioasid__id_release(struct ioasid_ns *ns, ioasid_t id)
+{
+	id_release(ns, id);
 }
 
 /* The word after dropping one reference (and the owner's flag). */
@@ -223,53 +326,120 @@ static uint64_t word_freed(uint64_t w, bool drop_owner)
 	return ioasid__word_with_state(w, IOASID_STATE_FREE_PENDING);
 }
 
-/* Leave ACTIVE by one compare-and-swap; returns the new word in *nwp. */
-static int free_mark(struct ioasid_ns *ns, ioasid_t id, struct ioasid_set *set,
-		     bool drop_owner, struct ioasid__entry_snap *snap,
-		     uint64_t *nwp)
+/*
+ * The free of an ID with subscribers present: the ID parks FREE_PENDING
+ * still holding the owner's reference, so that nothing can complete the
+ * free before the FREE event is out; then the reference goes.
+ */
+static __attribute__((noinline, cold)) int
+free_watched(struct ioasid_set *set, ioasid_t id)
 {
+	struct ioasid_ns *ns = set->ns;
 	struct ioasid_entry *e = &ns->view.table[id];
+	struct ioasid__entry_snap snap;
 	int ret;
 
 	do {
-		ret = free_check(ns, id, set, snap);
+		ret = free_check(ns, id, set, &snap);
 		if (ret)
 			return ret;
-		*nwp = word_freed(snap->word, drop_owner);
 	} while (!atomic_compare_exchange_strong_explicit(
-		&e->word, &snap->word, *nwp, memory_order_acq_rel,
-		memory_order_relaxed));
+		&e->word, &snap.word, word_freed(snap.word, false),
+		memory_order_acq_rel, memory_order_relaxed));
+	/* The owner's reference keeps spid and private as snap saw them. */
+	ioasid__notify_event(set, IOASID_EVENT_FREE, id, snap.spid,
+			     snap.private);
+	ioasid__id_unref(ns, id, true); /* the owner's reference */
 	return 0;
 }
 
 /*
- * Without subscribers the owner's reference goes in the same
- * compare-and-swap that leaves ACTIVE. With subscribers the ID parks
- * FREE_PENDING still holding it, so that nothing can complete the free
- * before the FREE event is out.
+ * The word of an ACTIVE ID of set, read consistently with its owner and
+ * its slot (as ioasid__entry_snapshot(), without the fields a quiet free
+ * does not need). Returns 0, -ENOENT or -EPERM.
+ */
+static inline int free_word(const struct ioasid_ns_view *v, ioasid_t id,
+			    const struct ioasid_set *set, uint64_t *wp)
+{
+	const struct ioasid_entry *e = &v->table[id];
+	const struct ioasid_set *owner;
+	uint64_t w, slot;
+
+	do {
+		w = atomic_load_explicit(&e->word, memory_order_acquire);
+		owner = atomic_load_explicit(&e->set, memory_order_acquire);
+		slot = atomic_load_explicit(&v->slots[id], memory_order_acquire);
+	} while (w != atomic_load_explicit(&e->word, memory_order_relaxed));
+	if (!slot || ioasid__word_state(w) != IOASID_STATE_ACTIVE)
+		return -ENOENT;
+	if (owner != set)
+		return -EPERM;
+	*wp = w;
+	return 0;
+}
+
+/*
+ * Without subscribers the ID leaves ACTIVE and loses the owner's reference
+ * in one compare-and-swap; *nwp is the word it left. Returns -ENOENT,
+ * -EPERM, or -EAGAIN if the word moved under the compare-and-swap.
+ */
+static inline int free_quiet_mark(struct ioasid_ns *ns, struct ioasid_set *set,
+				  ioasid_t id, uint64_t *nwp)
+{
+	struct ioasid_entry *e = &ns->view.table[id];
+	uint64_t w;
+	int ret;
+
+	ret = free_word(&ns->view, id, set, &w);
+	if (ret)
+		return ret;
+	*nwp = word_freed(w, true);
+	if (!atomic_compare_exchange_strong_explicit(&e->word, &w, *nwp,
+						     memory_order_acq_rel,
+						     memory_order_relaxed))
+		return -EAGAIN;
+	return 0;
+}
+
+static __attribute__((noinline, cold)) int
+free_quiet_retry(struct ioasid_ns *ns, struct ioasid_set *set, ioasid_t id)
+{
+	uint64_t nw;
+	int ret;
+
+	do {
+		ret = free_quiet_mark(ns, set, id, &nw);
+	} while (ret == -EAGAIN);
+	if (ret)
+		return ret;
+	if (word_releasing(nw))
+		return id_release(ns, id);
+	return 0;
+}
+
+/*
+ * Like the near path of ioasid_alloc(), a quiet free is the short path of
+ * a pair: one attempt inline, without a loop or a call but tail calls; a
+ * reference taken or dropped meanwhile by another thread sends it to the
+ * retry loop.
  */
 int ioasid_free(struct ioasid_set *set, ioasid_t id)
 {
 	struct ioasid_ns *ns = set->ns;
-	bool quiet = !ioasid__notify_wanted(set);
-	struct ioasid__entry_snap snap;
 	uint64_t nw;
 	int ret;
 
 	if (!ioasid__ns_entry(ns, id))
 		return -ENOENT;
-	ret = free_mark(ns, id, set, quiet, &snap, &nw);
+	if (ioasid__notify_wanted(set))
+		return free_watched(set, id);
+	ret = free_quiet_mark(ns, set, id, &nw);
+	if (__builtin_expect(ret == -EAGAIN, 0))
+		return free_quiet_retry(ns, set, id);
 	if (ret)
 		return ret;
-	if (quiet) {
-		if (word_releasing(nw))
-			ioasid__id_release(ns, id);
-		return 0;
-	}
-	/* The owner's reference keeps spid and private as snap saw them. */
-	ioasid__notify_event(set, IOASID_EVENT_FREE, id, snap.spid,
-			     snap.private);
-	ioasid__id_unref(ns, id, true); /* the owner's reference */
+	if (word_releasing(nw))
+		return id_release(ns, id);
 	return 0;
 }
 
@@ -455,11 +625,11 @@ int ioasid_query(struct ioasid_ns *ns, ioasid_t id, struct ioasid_info *info)
 	info->id = id;
 	info->state = word_public_state(w);
 	info->refs = ioasid__word_refs(w);
+	/* An IDLE entry's set pointer is stale (id_release()). */
 	info->spid = info->state == IOASID_STATE_IDLE
 			     ? IOASID_INVALID
-			     : atomic_load_explicit(&e->spid,
-						    memory_order_relaxed);
-	info->set_id = set ? set->id : 0;
+			     : ioasid__entry_spid(e, memory_order_relaxed);
+	info->set_id = info->state == IOASID_STATE_IDLE ? 0 : set->id;
 	ioasid__lock_release(&ns->lock);
 	return 0;
 }

@@ -75,6 +75,23 @@ _Static_assert(IOASID_STATE_ACTIVE == 1 && IOASID_STATE_FREE_PENDING == 2,
 _Static_assert(sizeof(uintptr_t) <= sizeof(uint64_t),
 	       "a slot holds any pointer plus one");
 
+/*
+ * The entry's SPID field holds the SPID plus one, so that 0, what a fresh
+ * entry reads, means none (IOASID_INVALID + 1): an allocation need not
+ * store it. Written under the namespace lock, read by snapshots.
+ */
+static inline ioasid_t ioasid__entry_spid(const struct ioasid_entry *e,
+					  memory_order order)
+{
+	return atomic_load_explicit(&e->spid, order) - 1u;
+}
+
+static inline void ioasid__entry_set_spid(struct ioasid_entry *e,
+					  ioasid_t spid)
+{
+	atomic_store_explicit(&e->spid, spid + 1u, memory_order_release);
+}
+
 /* A consistent view of one live entry, taken without a lock. */
 struct ioasid__entry_snap {
 	uint64_t word;
@@ -136,7 +153,7 @@ static inline bool ioasid__entry_snapshot(const struct ioasid_ns_view *v,
 		if (ioasid__word_state(w) == IOASID_STATE_IDLE)
 			return false;
 		snap->set = atomic_load_explicit(&e->set, memory_order_acquire);
-		snap->spid = atomic_load_explicit(&e->spid, memory_order_acquire);
+		snap->spid = ioasid__entry_spid(e, memory_order_acquire);
 		slot = atomic_load_explicit(&v->slots[id], memory_order_acquire);
 		again = atomic_load_explicit(&e->word, memory_order_relaxed);
 		if (w != again)

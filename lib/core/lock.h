@@ -29,13 +29,22 @@ static inline void ioasid__lock_init(struct ioasid__lock *lock)
 	atomic_init(&lock->held, 0);
 }
 
+/*
+ * One attempt: true if the lock is now held. Hot paths that would
+ * otherwise keep values alive across ioasid__lock_wait() use it to hand
+ * the contended case to a function of its own.
+ */
+static inline bool ioasid__lock_try(struct ioasid__lock *lock)
+{
+	return __builtin_expect(!atomic_exchange_explicit(&lock->held, 1,
+							  memory_order_acquire),
+				1);
+}
+
 static inline void ioasid__lock_acquire(struct ioasid__lock *lock)
 {
-	if (__builtin_expect(!atomic_exchange_explicit(&lock->held, 1,
-						       memory_order_acquire),
-			     1))
-		return;
-	ioasid__lock_wait(lock);
+	if (!ioasid__lock_try(lock))
+		ioasid__lock_wait(lock);
 }
 
 static inline void ioasid__lock_release(struct ioasid__lock *lock)

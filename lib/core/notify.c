@@ -107,18 +107,6 @@ void ioasid__notify_unwire_set(struct ioasid_ns *ns, struct ioasid_set *set)
 	pthread_mutex_unlock(&nt->lock);
 }
 
-static inline bool notify_wanted(const struct ioasid_set *set)
-{
-	return atomic_load_explicit(&set->ns->notify.global.nr,
-				    memory_order_relaxed) ||
-	       atomic_load_explicit(&set->chain.nr, memory_order_relaxed);
-}
-
-bool ioasid__notify_wanted(const struct ioasid_set *set)
-{
-	return notify_wanted(set);
-}
-
 /* The first subscription after pos that is not dead. Notify lock held. */
 static struct ioasid_notifier *chain_next(struct ioasid__event_chain *chain,
 					  struct ioasid__list *pos)
@@ -184,7 +172,7 @@ notify_deliver(struct ioasid_set *set, enum ioasid_event event, ioasid_t id,
 void ioasid__notify_event(struct ioasid_set *set, enum ioasid_event event,
 			  ioasid_t id, ioasid_t spid, void *private)
 {
-	if (notify_wanted(set))
+	if (ioasid__notify_wanted(set))
 		notify_deliver(set, event, id, spid, private);
 }
 

@@ -47,9 +47,6 @@ void ioasid__event_chain_init(struct ioasid__event_chain *chain);
 void ioasid__notify_wire_set(struct ioasid_ns *ns, struct ioasid_set *set);
 void ioasid__notify_unwire_set(struct ioasid_ns *ns, struct ioasid_set *set);
 
-/* True if any subscriber could receive an event of set. */
-bool ioasid__notify_wanted(const struct ioasid_set *set);
-
 /*
  * Deliver an event to the global chain, then to the set's chain. Called
  * with no core lock held; the caller keeps the set alive throughout.

@@ -54,7 +54,6 @@ struct ioasid_ns {
 
 	/* IDs; the table is view.table. */
 	struct ioasid__bitmap *bitmap; /* [ns] IDs in use, 0 included */
-	uint32_t nr_live; /* [ns] ACTIVE, FREE_PENDING and RELEASING IDs */
 	uint64_t next_gen; /* [ns] generation of the next allocation */
 	bool has_allocator; /* [ns] */
 	struct ioasid_allocator_ops allocator; /* [ns] */

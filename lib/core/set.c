@@ -284,22 +284,6 @@ int ioasid__set_reserve_member(struct ioasid_set *set)
 	return 0;
 }
 
-void ioasid__set_add_member(struct ioasid_set *set, ioasid_t id)
-{
-	set->ns->view.table[id].member = set->nr_ids;
-	set->members[set->nr_ids++] = id;
-}
-
-void ioasid__set_del_member(struct ioasid_set *set, ioasid_t id)
-{
-	struct ioasid_entry *table = set->ns->view.table;
-	uint32_t hole = table[id].member;
-	ioasid_t last = set->members[--set->nr_ids];
-
-	set->members[hole] = last;
-	table[last].member = hole;
-}
-
 static int id_compare(const void *a, const void *b)
 {
 	ioasid_t x = *(const ioasid_t *)a, y = *(const ioasid_t *)b;

@@ -12,6 +12,7 @@
 #include <ioasid/core.h>
 
 #include "core/list.h"
+#include "core/ns.h"
 #include "core/notify.h"
 #include "core/spidmap.h"
 
@@ -58,10 +59,58 @@ _Static_assert(__builtin_offsetof(struct ioasid_set, spids) == 0 &&
  * member array cannot grow. Namespace lock held.
  */
 int ioasid__set_reserve_member(struct ioasid_set *set);
-/* Record a new live ID; a slot was reserved. Namespace lock held. */
-void ioasid__set_add_member(struct ioasid_set *set, ioasid_t id);
-/* Forget a live ID that returns to the pool. Namespace lock held. */
-void ioasid__set_del_member(struct ioasid_set *set, ioasid_t id);
+
+/* True if one more live ID fits without growing anything. [ns] */
+static inline bool ioasid__set_has_room(const struct ioasid_set *set)
+{
+	return set->nr_ids < set->quota && set->nr_ids < set->members_cap;
+}
+
+/*
+ * Record a new live ID; room was made (ioasid__set_reserve_member() or
+ * ioasid__set_has_room()). Namespace lock held.
+ */
+static inline void ioasid__set_add_member(struct ioasid_set *set,
+					  struct ioasid_entry *table,
+					  ioasid_t id)
+{
+	table[id].member = set->nr_ids;
+	set->members[set->nr_ids++] = id;
+}
+
+/*
+ * Forget a live ID that returns to the pool: the last member takes its
+ * place. Namespace lock held.
+ */
+static inline void ioasid__set_del_member(struct ioasid_set *set,
+					  struct ioasid_entry *table,
+					  ioasid_t id)
+{
+	uint32_t hole = table[id].member;
+	ioasid_t last = set->members[--set->nr_ids];
+
+	set->members[hole] = last;
+	table[last].member = hole;
+}
+
+/*
+ * True if the set would have to be unlinked once its last live ID, id,
+ * leaves it: no references, and id was all that kept it. Namespace lock
+ * held (a reference count above 0 cannot reach 0 without that lock).
+ */
+static inline bool ioasid__set_last_keeper(const struct ioasid_set *set)
+{
+	return set->nr_ids == 1 &&
+	       !atomic_load_explicit(&set->refs, memory_order_relaxed);
+}
+
+/* True if any subscriber could receive an event of set. */
+static inline bool ioasid__notify_wanted(const struct ioasid_set *set)
+{
+	return atomic_load_explicit(&set->ns->notify.global.nr,
+				    memory_order_relaxed) ||
+	       atomic_load_explicit(&set->chain.nr, memory_order_relaxed);
+}
 
 /*
  * If nothing keeps the set alive, unlink it (its quota returns to

@@ -47,15 +47,14 @@ int ioasid_spid_attach(struct ioasid_set *set, ioasid_t id, ioasid_t spid)
 	ret = spid_owned_entry(set, id, true, &e);
 	if (ret)
 		goto out_unlock;
-	if (atomic_load_explicit(&e->spid, memory_order_relaxed) !=
-	    IOASID_INVALID) {
+	if (ioasid__entry_spid(e, memory_order_relaxed) != IOASID_INVALID) {
 		ret = -EBUSY;
 		goto out_unlock;
 	}
 	ret = ioasid__spidmap_insert(&set->spids, spid, id);
 	if (ret)
 		goto out_unlock;
-	atomic_store_explicit(&e->spid, spid, memory_order_release);
+	ioasid__entry_set_spid(e, spid);
 	private = ioasid_slot_private(atomic_load_explicit(
 		&ns->view.slots[id], memory_order_relaxed));
 out_unlock:
@@ -77,13 +76,13 @@ int ioasid_spid_detach(struct ioasid_set *set, ioasid_t id)
 	ret = spid_owned_entry(set, id, false, &e);
 	if (ret)
 		goto out_unlock;
-	spid = atomic_load_explicit(&e->spid, memory_order_relaxed);
+	spid = ioasid__entry_spid(e, memory_order_relaxed);
 	if (spid == IOASID_INVALID) {
 		ret = -ENOENT;
 		goto out_unlock;
 	}
 	ioasid__spidmap_remove(&set->spids, spid);
-	atomic_store_explicit(&e->spid, IOASID_INVALID, memory_order_release);
+	ioasid__entry_set_spid(e, IOASID_INVALID);
 	private = ioasid_slot_private(atomic_load_explicit(
 		&ns->view.slots[id], memory_order_relaxed));
 out_unlock:

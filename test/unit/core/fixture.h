@@ -52,12 +52,13 @@ static inline void core_assert_empty(struct ioasid_ns *ns)
 	assert_int_equal(ioasid_ns_for_each_set(ns, count_set, &nr_sets), 0);
 	assert_int_equal(nr_sets, 0);
 	assert_int_equal(ioasid_capacity_available(ns), total - 1);
-	assert_int_equal(ns->nr_live, 0);
 	for (uint32_t id = 1; id < total; id++) {
 		uint64_t w = atomic_load(&ns->view.table[id].word);
 
 		if (ioasid__word_state(w) != IOASID_STATE_IDLE ||
-		    ioasid__word_refs(w) || atomic_load(&ns->view.slots[id]))
+		    ioasid__word_refs(w) || atomic_load(&ns->view.slots[id]) ||
+		    ioasid__entry_spid(&ns->view.table[id],
+				       memory_order_relaxed) != IOASID_INVALID)
 			fail_msg("ID %u not IDLE at teardown", id);
 	}
 	assert_int_equal(ns->bitmap->l0[0], 1);

@@ -152,6 +152,57 @@ static void test_bitmap_random_matches_reference(void **state)
 	free(used);
 }
 
+/*
+ * ioasid__bitmap_find_near() answers from min's word alone: when it finds
+ * an ID it is the full search's answer, and it declines exactly when that
+ * word has no clear bit in [min, max].
+ */
+static void test_bitmap_find_near_stays_in_word(void **state)
+{
+	struct ioasid__bitmap *bm = *state;
+	ioasid_t id = IOASID_INVALID;
+
+	assert_true(ioasid__bitmap_find_near(bm, 5, 5, &id));
+	assert_int_equal(id, 5);
+	set_range(bm, 64, 126);
+	assert_true(ioasid__bitmap_find_near(bm, 64, MAXID, &id));
+	assert_int_equal(id, 127);
+	assert_false(ioasid__bitmap_find_near(bm, 64, 126, &id));
+	ioasid__bitmap_set(bm, 127); /* word full: only the search goes on */
+	id = IOASID_INVALID;
+	assert_false(ioasid__bitmap_find_near(bm, 64, MAXID, &id));
+	assert_int_equal(id, IOASID_INVALID);
+	assert_int_equal(find(bm, 64, MAXID), 128);
+}
+
+static void test_bitmap_find_near_matches_find(void **state)
+{
+	struct ioasid__bitmap *bm = *state;
+	unsigned int seed = 777;
+	int near = 0;
+
+	for (int i = 0; i < 100000; i++) {
+		ioasid_t id = (ioasid_t)rand_r(&seed) % 8192;
+		ioasid_t min = (ioasid_t)rand_r(&seed) % 8192;
+		ioasid_t max = min + (ioasid_t)rand_r(&seed) % 200;
+		ioasid_t got;
+
+		if (rand_r(&seed) % 8)
+			ioasid__bitmap_set(bm, id);
+		else
+			ioasid__bitmap_clear(bm, id);
+		if (ioasid__bitmap_find_near(bm, min, max, &got)) {
+			assert_int_equal(got, find(bm, min, max));
+			assert_int_equal(got >> 6, min >> 6);
+			near++;
+		} else {
+			got = find(bm, min, max);
+			assert_true(got == IOASID_INVALID || got >> 6 != min >> 6);
+		}
+	}
+	assert_true(near > 1000); /* both answers were exercised */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,6 +216,12 @@ int main(void)
 						bm_setup, bm_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_bitmap_random_matches_reference, bm_setup,
+			bm_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_bitmap_find_near_stays_in_word, bm_setup,
+			bm_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_bitmap_find_near_matches_find, bm_setup,
 			bm_teardown),
 	};
 

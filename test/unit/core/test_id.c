@@ -301,6 +301,27 @@ static void test_id_query_reports_state(void **state)
 	assert_int_equal(ioasid_set_free(set), 0);
 }
 
+/*
+ * A released entry keeps a stale set pointer (the release skips that
+ * store): query must not follow it once the set is gone.
+ */
+static void test_id_query_idle_after_set_freed(void **state)
+{
+	struct ioasid_ns *ns = core_ns(state);
+	struct ioasid_set *set = core_set(ns, IOASID_SET_TYPE_NONE, 0, 10);
+	struct ioasid_info info;
+	ioasid_t id;
+
+	assert_int_equal(ioasid_alloc(set, 40, 40, NULL, &id), 0);
+	assert_int_equal(ioasid_spid_attach(set, id, 7), 0);
+	assert_int_equal(ioasid_free(set, id), 0);
+	assert_int_equal(ioasid_set_free(set), 0);
+	assert_int_equal(ioasid_query(ns, id, &info), 0);
+	assert_int_equal(info.state, IOASID_STATE_IDLE);
+	assert_int_equal(info.set_id, 0);
+	assert_int_equal(info.spid, IOASID_INVALID);
+}
+
 static void test_id_small_capacity_last_id(void **state)
 {
 	struct ioasid_ns *ns = core_ns(state);
@@ -466,6 +487,7 @@ int main(void)
 		CORE_TEST(test_id_find_set_takes_reference),
 		CORE_TEST(test_id_get_if_owned_checks),
 		CORE_TEST(test_id_query_reports_state),
+		CORE_TEST(test_id_query_idle_after_set_freed),
 		CORE_TEST(test_id_small_capacity_last_id),
 		CORE_TEST(test_id_reuse_after_release_gets_fresh_state),
 		CORE_TEST(test_id_get_reference_overflow),
