@@ -61,14 +61,15 @@ int ioasidctl_open(const struct ioasidctl_opts *o, const char *what,
 		   struct ioasid_client **c);
 
 /*
- * ioasidctl_parse_u64 / _u32 - a number in decimal or 0x hexadecimal,
- * nothing else (no sign, no blanks, no suffix). Errors: -EINVAL not a
- * number; -ERANGE does not fit.
+ * ioasidctl_parse_u32 - a number as ioasid__parse_u64() (util/parse.h)
+ * takes it: decimal or 0x hexadecimal, nothing else (no sign, no blanks,
+ * no suffix). Errors: -EINVAL not a number; -ERANGE does not fit in 32
+ * bits. 64-bit arguments use ioasid__parse_u64() itself.
  */
-int ioasidctl_parse_u64(const char *s, uint64_t *v);
 int ioasidctl_parse_u32(const char *s, uint32_t *v);
 
-/* ioasidctl_parse_limit - a number or "max" (IOASID_CLIENT_LIMIT_MAX). */
+/* ioasidctl_parse_limit - a number (ioasid__parse_u64()) or "max"
+ * (IOASID_CLIENT_LIMIT_MAX). */
 int ioasidctl_parse_limit(const char *s, uint64_t *v);
 
 struct ioasidctl_field;

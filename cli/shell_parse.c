@@ -18,6 +18,7 @@
 
 #include "ioasidctl.h"
 #include "shell_parse.h"
+#include "util/parse.h"
 
 #define MAX_WORDS 8
 
@@ -80,7 +81,7 @@ static int arg_u32(struct parse *p, int i, const char *what, uint32_t *v)
 static int arg_u64(struct parse *p, int i, const char *what, uint64_t *v)
 {
 	const char *s = p->ws->w[i];
-	int r = ioasidctl_parse_u64(s, v);
+	int r = ioasid__parse_u64(s, v);
 
 	if (r == -ERANGE)
 		return parse_error(p, "%s %s is out of range", what, s);

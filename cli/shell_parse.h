@@ -5,10 +5,10 @@
  * One line is one command: words separated by blanks (spaces, tabs), no
  * quoting; a word starting with '#' starts a comment that runs to the end
  * of the line. A line with no words is not a command. Numbers are decimal
- * or 0x hexadecimal (ioasidctl_parse_u32, _u64). The parser only parses:
- * it checks syntax and ranges, and the relations it can see (alloc's
- * min <= max, read's length), and leaves everything else (alignment,
- * overlap, permissions) to the daemon.
+ * or 0x hexadecimal (ioasid__parse_u64, ioasidctl_parse_u32). The parser
+ * only parses: it checks syntax and ranges, and the relations it can see
+ * (alloc's min <= max, read's length), and leaves everything else
+ * (alignment, overlap, permissions) to the daemon.
  *
  * Pure: no I/O, no allocation, so it is fuzzed (test/fuzz/client).
  */

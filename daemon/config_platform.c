@@ -23,6 +23,7 @@
 
 #include "config.h"
 #include "util/alloc.h"
+#include "util/parse.h"
 
 #define WORD_MAX 256
 
@@ -54,47 +55,15 @@ static int next_word(const char **sp, char *word, size_t size,
 	return 1;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* parse_u64 - decimal, or hexadecimal after "0x"; the whole string. */
-static int parse_u64(const char *s, uint64_t *valp)
-{
-	unsigned int base = 10;
-	uint64_t v = 0;
-	int digit;
-
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	}
-	if (!*s)
-		return -EINVAL;
-	for (; *s; s++) {
-		digit = hex_digit(*s);
-		if (digit < 0 || (unsigned int)digit >= base)
-			return -EINVAL;
-		if (v > (UINT64_MAX - (uint64_t)digit) / base)
-			return -EINVAL;
-		v = v * base + (uint64_t)digit;
-	}
-	*valp = v;
-	return 0;
-}
-
+/*
+ * parse_u32_max - a number (ioasid__parse_u64()) no larger than max. A
+ * value too large for 64 bits is as wrong as a typo here: both -EINVAL.
+ */
 static int parse_u32_max(const char *s, uint32_t max, uint32_t *valp)
 {
 	uint64_t v;
 
-	if (parse_u64(s, &v) || v > max)
+	if (ioasid__parse_u64(s, &v) || v > max)
 		return -EINVAL;
 	*valp = (uint32_t)v;
 	return 0;
@@ -114,7 +83,8 @@ static int parse_range(const char *s, struct ioasid_iova_range *r)
 		return -EINVAL;
 	memcpy(first, s, n);
 	first[n] = '\0';
-	if (parse_u64(first, &r->start) || parse_u64(dash + 1, &r->last))
+	if (ioasid__parse_u64(first, &r->start) ||
+	    ioasid__parse_u64(dash + 1, &r->last))
 		return -EINVAL;
 	return r->start <= r->last ? 0 : -EINVAL;
 }
