@@ -21,6 +21,7 @@
 
 #include "config.h"
 #include "util/alloc.h"
+#include "util/readall.h"
 
 #define CONFIG_FILE_MAX (1u << 20)
 #define CONFIG_LIMITS_MAX 4096u
@@ -369,31 +370,11 @@ int ioasid__config_parse(struct ioasidd_config *cfg, const char *text,
 	return 0;
 }
 
-/* read_all - read fd to its end into buf (size bytes); the length or -errno. */
-static ssize_t read_all(int fd, char *buf, size_t size)
-{
-	size_t len = 0;
-
-	while (len < size) {
-		ssize_t n = read(fd, buf + len, size - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	return (ssize_t)len;
-}
-
 /* read_file - the whole file into a new buffer, *lenp bytes. */
 static int read_file(const char *path, char **bufp, size_t *lenp)
 {
 	struct stat st;
 	char *buf = NULL;
-	ssize_t n;
 	int fd, ret = 0;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -407,9 +388,10 @@ static int read_file(const char *path, char **bufp, size_t *lenp)
 		ret = -ENOMEM;
 	if (!ret) {
 		/* One byte more than the size tells a file that grew. */
-		n = read_all(fd, buf, (size_t)st.st_size + 1);
-		ret = n < 0 ? (int)n : n > st.st_size ? -EFBIG : 0;
-		*lenp = n < 0 ? 0 : (size_t)n;
+		ret = ioasid__read_all(fd, buf, (size_t)st.st_size + 1,
+				       IOASID__READ_AT_POS, lenp);
+		if (!ret && *lenp > (size_t)st.st_size)
+			ret = -EFBIG;
 	}
 	close(fd);
 	if (ret) {

@@ -21,6 +21,7 @@
 
 #include "cgroup/internal.h"
 #include "util/alloc.h"
+#include "util/readall.h"
 
 /* Larger files are refused; real ones are well under 4 KiB. */
 #define PROC_FILE_MAX (64u << 10)
@@ -77,41 +78,20 @@ int ioasid_cgroup_proc_parse(const char *buf, size_t len, char *path,
 	return 0;
 }
 
-/* Read the whole file from offset 0: the byte count, or -errno. */
-static ssize_t proc_pread_all(int fd, char *buf, size_t size)
-{
-	size_t got = 0;
-
-	while (got < size) {
-		ssize_t n = pread(fd, buf + got, size - got, (off_t)got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	return (ssize_t)got;
-}
-
 /* The large-file path: read into a heap buffer of PROC_FILE_MAX + 1. */
 static int proc_read_heap(int fd, char *path, size_t size)
 {
 	char *buf = ioasid__malloc(PROC_FILE_MAX + 1);
-	ssize_t n;
+	size_t n;
 	int ret;
 
 	if (!buf)
 		return -ENOMEM;
-	n = proc_pread_all(fd, buf, PROC_FILE_MAX + 1);
-	if (n < 0)
-		ret = (int)n;
-	else if ((size_t)n > PROC_FILE_MAX)
+	ret = ioasid__read_all(fd, buf, PROC_FILE_MAX + 1, 0, &n);
+	if (!ret && n > PROC_FILE_MAX)
 		ret = -EINVAL;
-	else
-		ret = ioasid_cgroup_proc_parse(buf, (size_t)n, path, size);
+	else if (!ret)
+		ret = ioasid_cgroup_proc_parse(buf, n, path, size);
 	ioasid__free(buf);
 	return ret;
 }
@@ -120,16 +100,18 @@ int ioasid_cgroup_proc_read(struct ioasid_cgroup_proc *proc, char *path,
 			    size_t size)
 {
 	char buf[PROC_STACK_BUF];
-	ssize_t n;
+	size_t n;
+	int ret;
 
 	if (!proc || !path)
 		return -EINVAL;
-	n = proc_pread_all(proc->fd, buf, sizeof(buf));
-	if (n < 0)
-		return (int)n;
-	if ((size_t)n == sizeof(buf))
+	/* From offset 0, so that the kernel generates the file afresh. */
+	ret = ioasid__read_all(proc->fd, buf, sizeof(buf), 0, &n);
+	if (ret)
+		return ret;
+	if (n == sizeof(buf))
 		return proc_read_heap(proc->fd, path, size);
-	return ioasid_cgroup_proc_parse(buf, (size_t)n, path, size);
+	return ioasid_cgroup_proc_parse(buf, n, path, size);
 }
 
 int ioasid_cgroup_proc_open(const char *procroot, pid_t pid,
