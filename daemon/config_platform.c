@@ -23,6 +23,7 @@
 
 #include "config.h"
 #include "util/alloc.h"
+#include "util/name.h"
 #include "util/parse.h"
 
 #define WORD_MAX 256
@@ -87,41 +88,6 @@ static int parse_range(const char *s, struct ioasid_iova_range *r)
 	    ioasid__parse_u64(dash + 1, &r->last))
 		return -EINVAL;
 	return r->start <= r->last ? 0 : -EINVAL;
-}
-
-/* component_valid - the library's name rule for n bytes of s. */
-static bool component_valid(const char *s, size_t n)
-{
-	if (!n || (n == 1 && s[0] == '.') ||
-	    (n == 2 && s[0] == '.' && s[1] == '.'))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] <= ' ' || s[i] > '~' || s[i] == '/')
-			return false;
-	return true;
-}
-
-/*
- * name_valid - a name shorter than size: one component, or, for parents,
- * components separated by single '/' (no leading or trailing one).
- */
-static bool name_valid(const char *s, size_t size, bool slash_ok)
-{
-	size_t n = strlen(s);
-
-	if (n >= size)
-		return false;
-	if (!slash_ok)
-		return component_valid(s, n);
-	for (;;) {
-		const char *slash = strchr(s, '/');
-
-		if (!component_valid(s, slash ? (size_t)(slash - s) : strlen(s)))
-			return false;
-		if (!slash)
-			return true;
-		s = slash + 1;
-	}
 }
 
 /* option_split - "key=value" into word (key) and *valuep. */
@@ -429,11 +395,13 @@ static int device_option(const struct ioasidd_platform_desc *pd,
 	if (!strcmp(key, "ssid_bits"))
 		return parse_u32_max(v, IOASID_IOMMU_PASID_BITS_MAX,
 				     &dev->ssid_bits);
-	if (!strcmp(key, "parent") && name_valid(v, sizeof(dev->parent), true)) {
+	if (!strcmp(key, "parent") &&
+	    !ioasid__name_path_check(v, sizeof(dev->parent))) {
 		snprintf(dev->parent, sizeof(dev->parent), "%s", v);
 		return 0;
 	}
-	if (!strcmp(key, "driver") && name_valid(v, sizeof(dev->driver), false)) {
+	if (!strcmp(key, "driver") &&
+	    !ioasid__name_check(v, sizeof(dev->driver))) {
 		snprintf(dev->driver, sizeof(dev->driver), "%s", v);
 		return 0;
 	}
@@ -500,7 +468,7 @@ int ioasid__config_platform_line(struct ioasidd_platform_desc *pd,
 				 const char *value, const char **why)
 {
 	*why = "bad name: 1-63 printable characters, no blank or '/'";
-	if (!name_valid(name, IOASID_NAME_MAX, false))
+	if (ioasid__name_check(name, IOASID_NAME_MAX))
 		return -EINVAL;
 	if (!strcmp(kind, "iommu"))
 		return iommu_line(pd, name, value, why);

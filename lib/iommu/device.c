@@ -14,14 +14,16 @@
 
 #include "iommu/platform_internal.h"
 #include "util/alloc.h"
+#include "util/name.h"
 
 static bool device_desc_valid(const struct ioasid_device_desc *desc)
 {
 	if (!desc || !desc->name || !desc->iommu)
 		return false;
-	if (!ioasid__name_valid(desc->name))
+	if (ioasid__name_check(desc->name, IOASID_NAME_MAX))
 		return false;
-	if (desc->parent && desc->parent[0] && !ioasid__parent_valid(desc->parent))
+	if (desc->parent && desc->parent[0] &&
+	    ioasid__name_path_check(desc->parent, 2 * IOASID_NAME_MAX))
 		return false;
 	return desc->ssid_bits <= IOASID_IOMMU_PASID_BITS_MAX;
 }

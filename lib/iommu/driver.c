@@ -9,46 +9,10 @@
  * owned group: isolation means the owner has every device of the group.
  */
 #include <errno.h>
-#include <string.h>
 
 #include "iommu/platform_internal.h"
 #include "util/alloc.h"
-
-/* A name component: printable ASCII but '/', not "." or "..". */
-static bool name_component_valid(const char *s, size_t len)
-{
-	if (len == 0 || (len == 1 && s[0] == '.') ||
-	    (len == 2 && s[0] == '.' && s[1] == '.'))
-		return false;
-	for (size_t i = 0; i < len; i++)
-		if (s[i] <= ' ' || s[i] > '~' || s[i] == '/')
-			return false;
-	return true;
-}
-
-bool ioasid__name_valid(const char *name)
-{
-	size_t len = strnlen(name, IOASID_NAME_MAX);
-
-	return len < IOASID_NAME_MAX && name_component_valid(name, len);
-}
-
-bool ioasid__parent_valid(const char *parent)
-{
-	size_t len = strnlen(parent, 2 * IOASID_NAME_MAX);
-	const char *s = parent, *slash;
-
-	if (len >= 2 * IOASID_NAME_MAX)
-		return false;
-	for (;;) {
-		slash = strchr(s, '/');
-		if (!name_component_valid(s, slash ? (size_t)(slash - s) : strlen(s)))
-			return false;
-		if (!slash)
-			return true;
-		s = slash + 1;
-	}
-}
+#include "util/name.h"
 
 static void device_notify_driver(struct ioasid_device *dev,
 				 enum ioasid_group_event event,
@@ -93,7 +57,7 @@ int ioasid_device_bind_driver(struct ioasid_device *dev, const char *driver)
 	char *name;
 	int ret = -EBUSY;
 
-	if (!driver || !ioasid__name_valid(driver))
+	if (!driver || ioasid__name_check(driver, IOASID_NAME_MAX))
 		return -EINVAL;
 	name = ioasid__strdup(driver);
 	if (!name)

@@ -19,6 +19,7 @@
 
 #include "iommu/platform_internal.h"
 #include "util/alloc.h"
+#include "util/name.h"
 
 /* Groups IDs stay below this (the kernel's IDA hands out ints). */
 #define GROUP_ID_LIMIT ((unsigned int)INT_MAX)
@@ -97,7 +98,7 @@ int ioasid_group_alloc(struct ioasid_platform *p, const char *name,
 	unsigned int id;
 	int ret;
 
-	if ((name && !ioasid__name_valid(name)) ||
+	if ((name && ioasid__name_check(name, IOASID_NAME_MAX)) ||
 	    (unsigned int)type > IOASID_GROUP_TYPE_UNKNOWN)
 		return -EINVAL;
 	g = group_new(p, name, type);

@@ -178,9 +178,6 @@ void ioasid__group_notify_driver(struct ioasid_device *dev,
 				 struct ioasid_owner *owner);
 
 /* driver.c */
-/* Names: see IOASID_NAME_MAX in group.h. */
-bool ioasid__name_valid(const char *name);
-bool ioasid__parent_valid(const char *parent);
 /* Unbind whatever is bound, with notifications. */
 void ioasid__device_unbind_locked(struct ioasid_device *dev);
 /* Bind dev to owner, with notifications (dev must be unbound). */
