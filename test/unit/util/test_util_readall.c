@@ -41,89 +41,77 @@ static off_t position(int fd)
 	return lseek(fd, 0, SEEK_CUR);
 }
 
-static void test_read_all_whole_file(void **state)
+/*
+ * Read size bytes of fd from offset: expect success, want bytes, and
+ * content[from, from + want) in them.
+ */
+static void reads(int fd, size_t size, off_t offset, size_t from, size_t want)
 {
 	static char buf[FILE_BYTES + 1];
-	int fd = file_with(FILE_BYTES);
 	size_t len = UNTOUCHED;
 
+	assert_true(size <= sizeof(buf));
+	assert_int_equal(ioasid__read_all(fd, buf, size, offset, &len), 0);
+	assert_int_equal(len, want);
+	assert_memory_equal(buf, content + from, want);
+}
+
+static void test_read_all_whole_file(void **state)
+{
+	int fd = file_with(FILE_BYTES);
+
 	/* One byte more than the file: the short count says it ended. */
-	assert_int_equal(ioasid__read_all(fd, buf, sizeof(buf), 0, &len), 0);
-	assert_int_equal(len, FILE_BYTES);
-	assert_memory_equal(buf, content, FILE_BYTES);
+	reads(fd, FILE_BYTES + 1, 0, 0, FILE_BYTES);
 	assert_int_equal(position(fd), 0); /* pread leaves it alone */
 	close(fd);
 }
 
 static void test_read_all_stops_at_size(void **state)
 {
-	char buf[100];
 	int fd = file_with(FILE_BYTES);
-	size_t len = UNTOUCHED;
 
-	assert_int_equal(ioasid__read_all(fd, buf, sizeof(buf), 0, &len), 0);
-	assert_int_equal(len, sizeof(buf));
-	assert_memory_equal(buf, content, sizeof(buf));
-	/* Exactly the file's size: full, and nothing says whether it ended. */
+	reads(fd, 100, 0, 0, 100);
 	close(fd);
-	fd = file_with(sizeof(buf));
-	assert_int_equal(ioasid__read_all(fd, buf, sizeof(buf), 0, &len), 0);
-	assert_int_equal(len, sizeof(buf));
+	/* Exactly the file's size: full, and nothing says whether it ended. */
+	fd = file_with(100);
+	reads(fd, 100, 0, 0, 100);
 	close(fd);
 }
 
 static void test_read_all_empty_file_and_zero_size(void **state)
 {
-	char buf[8];
 	int fd = file_with(0);
-	size_t len = UNTOUCHED;
 
-	assert_int_equal(ioasid__read_all(fd, buf, sizeof(buf), 0, &len), 0);
-	assert_int_equal(len, 0);
+	reads(fd, 8, 0, 0, 0);
+	reads(fd, 8, IOASID__READ_AT_POS, 0, 0);
 	close(fd);
 	fd = file_with(FILE_BYTES);
-	len = UNTOUCHED;
-	assert_int_equal(ioasid__read_all(fd, buf, 0, IOASID__READ_AT_POS,
-					  &len), 0);
-	assert_int_equal(len, 0);
+	reads(fd, 0, IOASID__READ_AT_POS, 0, 0);
 	assert_int_equal(position(fd), 0);
 	close(fd);
 }
 
 static void test_read_all_from_offset(void **state)
 {
-	char buf[FILE_BYTES];
 	int fd = file_with(FILE_BYTES);
-	size_t len = UNTOUCHED;
 
-	assert_int_equal(ioasid__read_all(fd, buf, sizeof(buf), 9000, &len), 0);
-	assert_int_equal(len, FILE_BYTES - 9000);
-	assert_memory_equal(buf, content + 9000, len);
+	reads(fd, FILE_BYTES, 9000, 9000, FILE_BYTES - 9000);
 	/* At and past the end: nothing, no error. */
-	assert_int_equal(ioasid__read_all(fd, buf, 1, FILE_BYTES, &len), 0);
-	assert_int_equal(len, 0);
-	assert_int_equal(ioasid__read_all(fd, buf, 1, FILE_BYTES + 1, &len), 0);
-	assert_int_equal(len, 0);
+	reads(fd, 1, FILE_BYTES, 0, 0);
+	reads(fd, 1, FILE_BYTES + 1, 0, 0);
 	assert_int_equal(position(fd), 0);
 	close(fd);
 }
 
 static void test_read_all_at_pos_advances(void **state)
 {
-	char buf[FILE_BYTES];
 	int fd = file_with(FILE_BYTES);
-	size_t len = UNTOUCHED;
 
 	assert_int_equal(lseek(fd, 100, SEEK_SET), 100);
-	assert_int_equal(ioasid__read_all(fd, buf, 50, IOASID__READ_AT_POS,
-					  &len), 0);
-	assert_int_equal(len, 50);
-	assert_memory_equal(buf, content + 100, 50);
+	reads(fd, 50, IOASID__READ_AT_POS, 100, 50);
 	assert_int_equal(position(fd), 150);
-	assert_int_equal(ioasid__read_all(fd, buf, sizeof(buf),
-					  IOASID__READ_AT_POS, &len), 0);
-	assert_int_equal(len, FILE_BYTES - 150);
-	assert_memory_equal(buf, content + 150, len);
+	reads(fd, FILE_BYTES, IOASID__READ_AT_POS, 150, FILE_BYTES - 150);
+	assert_int_equal(position(fd), FILE_BYTES);
 	close(fd);
 }
 
