@@ -18,6 +18,12 @@
  * a PASID attachment counts once. ioasid_domain_free() refuses a domain
  * with any count left.
  *
+ * Holders. A domain private to a holder (a container's, see
+ * domain_internal.h) is attached and detached only through the _held
+ * calls that name that holder; the public calls pass no holder, so they
+ * refuse it with -EPERM whoever the owner is. That is what lets the
+ * holder count every attachment of its domain and free it without fail.
+ *
  * All or nothing. Attaching a group checks everything that can be checked
  * first, then attaches device by device; if one fails, those already done
  * are detached again before returning. A PASID table is rebuilt into a new
@@ -157,14 +163,16 @@ static int group_attach_devices_locked(struct ioasid_group *g,
 	return ret;
 }
 
-int ioasid_group_attach(struct ioasid_group *g, struct ioasid_owner *owner,
-			struct ioasid_domain *domain)
+int ioasid__group_attach_held(struct ioasid_group *g, struct ioasid_owner *owner,
+			      struct ioasid_domain *domain, const void *holder)
 {
 	struct ioasid_platform *p = g->platform;
 	int ret;
 
 	if (!domain)
 		return -EINVAL;
+	if (ioasid__domain_holder(domain) != holder)
+		return -EPERM;
 	pthread_mutex_lock(&p->lock);
 	ret = group_attach_check_locked(g, owner, domain);
 	if (ret)
@@ -186,6 +194,12 @@ unlock:
 	return ret;
 }
 
+int ioasid_group_attach(struct ioasid_group *g, struct ioasid_owner *owner,
+			struct ioasid_domain *domain)
+{
+	return ioasid__group_attach_held(g, owner, domain, NULL);
+}
+
 /* Detach the group's domain; returns the group if it must be destroyed. */
 static struct ioasid_group *group_detach_locked(struct ioasid_group *g)
 {
@@ -201,7 +215,8 @@ static struct ioasid_group *group_detach_locked(struct ioasid_group *g)
 	return ioasid__group_unref_locked(g); /* the attachment's reference */
 }
 
-int ioasid_group_detach(struct ioasid_group *g, struct ioasid_owner *owner)
+int ioasid__group_detach_held(struct ioasid_group *g, struct ioasid_owner *owner,
+			      const void *holder)
 {
 	struct ioasid_platform *p = g->platform;
 	struct ioasid_group *dead = NULL;
@@ -214,7 +229,8 @@ int ioasid_group_detach(struct ioasid_group *g, struct ioasid_owner *owner)
 	if (!g->domain)
 		goto unlock;
 	ret = -EPERM;
-	if (g->domain_owner != owner)
+	if (g->domain_owner != owner ||
+	    ioasid__domain_holder(g->domain) != holder)
 		goto unlock;
 	dead = group_detach_locked(g);
 	ret = 0;
@@ -222,6 +238,11 @@ unlock:
 	pthread_mutex_unlock(&p->lock);
 	ioasid__group_destroy(dead);
 	return ret;
+}
+
+int ioasid_group_detach(struct ioasid_group *g, struct ioasid_owner *owner)
+{
+	return ioasid__group_detach_held(g, owner, NULL);
 }
 
 struct ioasid_group *ioasid__group_detach_owner_locked(struct ioasid_group *g,
@@ -247,6 +268,23 @@ bool ioasid__group_has_pasids_of(struct ioasid_group *g,
 
 		for (unsigned int i = 0; t && i < t->nr; i++)
 			if (t->slots[i].domain && t->slots[i].owner == owner)
+				return true;
+	}
+	return false;
+}
+
+bool ioasid__group_has_held_locked(struct ioasid_group *g)
+{
+	struct ioasid_device *dev;
+
+	if (g->domain && ioasid__domain_holder(g->domain))
+		return true;
+	cds_list_for_each_entry(dev, &g->devices, group_node) {
+		struct pasid_table *t = dev->pasids;
+
+		for (unsigned int i = 0; t && i < t->nr; i++)
+			if (t->slots[i].domain &&
+			    ioasid__domain_holder(t->slots[i].domain))
 				return true;
 	}
 	return false;
@@ -347,15 +385,18 @@ static int pasid_attach_locked(struct ioasid_device *dev,
 	return 0;
 }
 
-int ioasid_device_attach_pasid(struct ioasid_device *dev,
-			       struct ioasid_owner *owner, ioasid_t pasid,
-			       struct ioasid_domain *domain)
+int ioasid__device_attach_pasid_held(struct ioasid_device *dev,
+				     struct ioasid_owner *owner, ioasid_t pasid,
+				     struct ioasid_domain *domain,
+				     const void *holder)
 {
 	struct pasid_table *old = NULL;
 	int ret = pasid_attach_check(dev, pasid, domain);
 
 	if (ret)
 		return ret;
+	if (ioasid__domain_holder(domain) != holder)
+		return -EPERM;
 	pthread_mutex_lock(&dev->platform->lock);
 	ret = pasid_attach_locked(dev, owner, pasid, domain, &old);
 	pthread_mutex_unlock(&dev->platform->lock);
@@ -366,8 +407,16 @@ int ioasid_device_attach_pasid(struct ioasid_device *dev,
 	return ret;
 }
 
-int ioasid_device_detach_pasid(struct ioasid_device *dev,
-			       struct ioasid_owner *owner, ioasid_t pasid)
+int ioasid_device_attach_pasid(struct ioasid_device *dev,
+			       struct ioasid_owner *owner, ioasid_t pasid,
+			       struct ioasid_domain *domain)
+{
+	return ioasid__device_attach_pasid_held(dev, owner, pasid, domain, NULL);
+}
+
+int ioasid__device_detach_pasid_held(struct ioasid_device *dev,
+				     struct ioasid_owner *owner, ioasid_t pasid,
+				     const void *holder)
 {
 	struct ioasid_platform *p = dev->platform;
 	struct ioasid_domain *domain;
@@ -385,7 +434,7 @@ int ioasid_device_detach_pasid(struct ioasid_device *dev,
 	if (!slot || !slot->domain)
 		goto unlock;
 	ret = -EPERM;
-	if (slot->owner != owner)
+	if (slot->owner != owner || ioasid__domain_holder(slot->domain) != holder)
 		goto unlock;
 	domain = slot->domain;
 	publish_ptr(&slot->domain, NULL);
@@ -395,6 +444,12 @@ int ioasid_device_detach_pasid(struct ioasid_device *dev,
 unlock:
 	pthread_mutex_unlock(&p->lock);
 	return ret;
+}
+
+int ioasid_device_detach_pasid(struct ioasid_device *dev,
+			       struct ioasid_owner *owner, ioasid_t pasid)
+{
+	return ioasid__device_detach_pasid_held(dev, owner, pasid, NULL);
 }
 
 /* ------------------------------------------------------------------------

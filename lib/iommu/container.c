@@ -10,11 +10,19 @@
  * that fails on any group detaches the ones done and forgets the model.
  * The last group to leave releases the model, as
  * __vfio_container_detach_group() does: mappings and domains go.
+ *
+ * The domains are the container's alone, as VFIO type1 never hands its
+ * domains to anyone: each is allocated with the container as its holder
+ * (domain_internal.h), so the public attach and detach calls refuse it
+ * even to the container's owner, and every attachment it has is one the
+ * container made and undoes before freeing it. That is why a model's
+ * ioasid_domain_free() cannot fail.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "iommu/container_internal.h"
+#include "iommu/domain_internal.h"
 #include "iommu/platform_internal.h"
 #include "util/alloc.h"
 
@@ -313,6 +321,30 @@ int ioasid__container_group_iommu(struct ioasid_group *g,
 	if (!ret)
 		*iommup = iommu;
 	return ret;
+}
+
+int ioasid__container_domain_alloc(struct ioasid_container *c,
+				   struct ioasid_iommu *iommu,
+				   struct ioasid_domain **domp)
+{
+	int ret = ioasid_domain_alloc(iommu, IOASID_DOMAIN_PAGING, 0, domp);
+
+	if (!ret)
+		ioasid__domain_set_holder(*domp, c); /* before anyone sees it */
+	return ret;
+}
+
+int ioasid__container_group_attach(struct ioasid_container *c,
+				   struct ioasid_group *g,
+				   struct ioasid_domain *domain)
+{
+	return ioasid__group_attach_held(g, c->owner, domain, c);
+}
+
+void ioasid__container_group_detach(struct ioasid_container *c,
+				    struct ioasid_group *g)
+{
+	ioasid__group_detach_held(g, c->owner, c);
 }
 
 int ioasid__container_domain_ranges(struct ioasid_domain *domain,

@@ -5,7 +5,8 @@
  *
  * A PASID attachment made for the container is recorded by (device ID,
  * PASID) and made with the container's owner, so the platform's ownership
- * rules apply. The records are what lets the container undo its
+ * rules apply, and as the holder of the domain, so that nobody else can
+ * attach or detach it. The records are what lets the container undo its
  * attachments before its domains go: when a group leaves, the PASIDs of
  * that group's devices are detached first. A device may leave its group
  * or be freed without the container knowing (the platform then detaches
@@ -78,7 +79,8 @@ static int container_attach_pasid_locked(struct ioasid_container *c,
 	ret = container_pasid_reserve(c);
 	if (ret)
 		return ret;
-	ret = ioasid_device_attach_pasid(dev, c->owner, pasid, cd->domain);
+	ret = ioasid__device_attach_pasid_held(dev, c->owner, pasid, cd->domain,
+					       c);
 	if (ret)
 		return ret;
 	/* A stale record of an earlier attachment may be there already. */
@@ -107,7 +109,7 @@ int ioasid_container_detach_pasid(struct ioasid_container *c,
 	pthread_mutex_lock(&c->lock);
 	i = container_pasid_find(c, ioasid_device_id(dev), pasid);
 	if (i >= 0) {
-		ret = ioasid_device_detach_pasid(dev, c->owner, pasid);
+		ret = ioasid__device_detach_pasid_held(dev, c->owner, pasid, c);
 		container_pasid_forget(c, (unsigned int)i);
 		if (ret)
 			ret = -ENOENT; /* the platform detached it already */
@@ -149,7 +151,8 @@ void ioasid__container_drop_pasids(struct ioasid_container *c,
 			continue;
 		}
 		if (dev)
-			ioasid_device_detach_pasid(dev, c->owner, c->pasids[i].pasid);
+			ioasid__device_detach_pasid_held(dev, c->owner,
+							 c->pasids[i].pasid, c);
 		container_pasid_forget(c, i);
 	}
 }

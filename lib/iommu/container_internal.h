@@ -95,6 +95,17 @@ extern const struct container_ops ioasid__container_type1_ops;
 extern const struct container_ops ioasid__container_spapr_ops;
 
 /* container.c helpers for the models */
+/* A PAGING domain on iommu held by c: only c attaches it to anything. */
+int ioasid__container_domain_alloc(struct ioasid_container *c,
+				   struct ioasid_iommu *iommu,
+				   struct ioasid_domain **domp);
+/* Attach g to / detach g from one of c's domains, with c's owner. The
+ * detach cannot fail on a group the container attached. */
+int ioasid__container_group_attach(struct ioasid_container *c,
+				   struct ioasid_group *g,
+				   struct ioasid_domain *domain);
+void ioasid__container_group_detach(struct ioasid_container *c,
+				    struct ioasid_group *g);
 /* The IOMMU of every device of g (-EINVAL if none or several). */
 int ioasid__container_group_iommu(struct ioasid_group *g,
 				  struct ioasid_iommu **iommup);

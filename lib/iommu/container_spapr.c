@@ -78,12 +78,12 @@ static int spapr_attach_group(struct ioasid_container *c,
 	c->domains = ioasid__calloc(1, sizeof(*c->domains));
 	if (!cd || !window || !c->domains)
 		goto free;
-	ret = ioasid_domain_alloc(iommu, IOASID_DOMAIN_PAGING, 0, &cd->domain);
+	ret = ioasid__container_domain_alloc(c, iommu, &cd->domain);
 	if (ret)
 		goto free;
 	ret = spapr_window_usable(cd->domain);
 	if (!ret)
-		ret = ioasid_group_attach(cg->group, c->owner, cd->domain);
+		ret = ioasid__container_group_attach(c, cg->group, cd->domain);
 	if (ret)
 		goto free_domain;
 	cd->iommu = iommu;
@@ -114,7 +114,7 @@ static void spapr_detach_group(struct ioasid_container *c,
 	if (!cd)
 		return;
 	spapr_clear_all(cd->domain);
-	ioasid_group_detach(cg->group, c->owner);
+	ioasid__container_group_detach(c, cg->group);
 	cg->cd = NULL;
 	cd->nr_groups = 0;
 }

@@ -187,7 +187,7 @@ static int type1_new_domain(struct ioasid_container *c,
 	if (!arr)
 		goto free_cd;
 	c->domains = arr;
-	ret = ioasid_domain_alloc(iommu, IOASID_DOMAIN_PAGING, 0, &cd->domain);
+	ret = ioasid__container_domain_alloc(c, iommu, &cd->domain);
 	if (ret)
 		goto free_cd;
 	ret = type1_ranges_with(c, cd->domain, &ranges, &nr_ranges);
@@ -199,7 +199,7 @@ static int type1_new_domain(struct ioasid_container *c,
 	ret = type1_replay(c, cd->domain);
 	if (ret)
 		goto free_ranges;
-	ret = ioasid_group_attach(cg->group, c->owner, cd->domain);
+	ret = ioasid__container_group_attach(c, cg->group, cd->domain);
 	if (ret)
 		goto free_ranges; /* freeing the domain drops the replay */
 	cd->iommu = iommu;
@@ -231,7 +231,7 @@ static int type1_attach_group(struct ioasid_container *c,
 	cd = type1_find_domain(c, iommu);
 	if (!cd)
 		return type1_new_domain(c, cg, iommu);
-	ret = ioasid_group_attach(cg->group, c->owner, cd->domain);
+	ret = ioasid__container_group_attach(c, cg->group, cd->domain);
 	if (ret)
 		return ret;
 	cd->nr_groups++;
@@ -272,7 +272,9 @@ static void type1_drop_domain(struct ioasid_container *c,
 	memmove(&c->domains[i], &c->domains[i + 1],
 		(c->nr_domains - i - 1) * sizeof(c->domains[0]));
 	c->nr_domains--;
-	ioasid_domain_free(cd->domain); /* no attachment left: cannot fail */
+	/* Its groups and PASIDs are detached, and nobody else can attach a
+	 * domain the container holds: this cannot fail. */
+	ioasid_domain_free(cd->domain);
 	ioasid__free(cd);
 	type1_ranges_refresh(c);
 }
@@ -284,7 +286,7 @@ static void type1_detach_group(struct ioasid_container *c,
 
 	if (!cd)
 		return;
-	ioasid_group_detach(cg->group, c->owner);
+	ioasid__container_group_detach(c, cg->group);
 	cg->cd = NULL;
 	if (--cd->nr_groups == 0)
 		type1_drop_domain(c, cd);

@@ -528,6 +528,16 @@ void ioasid__domain_attach_put(struct ioasid_domain *dom)
 	pthread_mutex_unlock(&dom->lock);
 }
 
+void ioasid__domain_set_holder(struct ioasid_domain *dom, const void *holder)
+{
+	dom->holder = holder;
+}
+
+const void *ioasid__domain_holder(const struct ioasid_domain *dom)
+{
+	return dom->holder;
+}
+
 void ioasid__domain_iotlb_flush(struct ioasid_domain *dom, uint32_t pasid)
 {
 	struct ioasid__iotlb *tlb = &dom->iommu->iotlb;

@@ -8,6 +8,13 @@
  * that ioasid_domain_free() fails with -EBUSY while any remains. The domain
  * itself knows nothing about devices.
  *
+ * Holders: a domain may be made private to one object, its holder (a
+ * container holds the domains it allocates, as VFIO type1 never hands its
+ * domains out). The platform layer then attaches and detaches it only on
+ * the holder's behalf and the public attach and detach calls refuse it, so
+ * nobody else can pin it (its holder's free would fail) or unpin it (it
+ * could be freed under its holder).
+ *
  * The IOTLB is keyed by (domain, PASID, page), not by device: detaching one
  * device does not make another device's cached translations through the
  * same domain stale, so detach needs no flush for correctness. A platform
@@ -33,6 +40,16 @@ int ioasid__domain_attach_get(struct ioasid_domain *dom);
 
 /* ioasid__domain_attach_put - drop one attachment. Never fails. */
 void ioasid__domain_attach_put(struct ioasid_domain *dom);
+
+/*
+ * ioasid__domain_set_holder - make dom private to holder. Call it before
+ * the domain is attached or shown to anyone; it never changes afterwards.
+ * Never fails.
+ */
+void ioasid__domain_set_holder(struct ioasid_domain *dom, const void *holder);
+
+/* ioasid__domain_holder - the holder, or NULL. Lock-free; never fails. */
+const void *ioasid__domain_holder(const struct ioasid_domain *dom);
 
 /*
  * ioasid__domain_iotlb_flush - invalidate the domain's IOTLB entries for

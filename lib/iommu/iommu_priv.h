@@ -73,6 +73,9 @@ struct ioasid_domain {
 	struct ioasid_iommu *iommu;
 	enum ioasid_domain_type type;
 	struct ioasid_iova_range aperture;
+	/* The object the domain is private to (a container), or NULL. Set
+	 * once before anyone else can see the domain, then constant. */
+	const void *holder;
 	uint64_t iotlb_tag; /* atomic: written under lock, read by translate */
 	struct ioasid__pgtable pt;
 

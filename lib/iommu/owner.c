@@ -12,7 +12,10 @@
  * Claims are counted per owner (one owner may hold several, as the kernel
  * counts iommu_device_claim_dma_owner()), each holding a group reference.
  * The last release detaches what the owner attached and unbinds every
- * device.
+ * device. It is refused while a container's domain is attached in the
+ * group: that is the container's claim, which the container releases
+ * itself once it has detached (a domain a container holds is attached and
+ * detached by nobody else, see domain_internal.h).
  */
 #include <errno.h>
 
@@ -94,24 +97,38 @@ static void group_give_back_locked(struct ioasid_group *g)
 	ioasid__group_sync_default_locked(g);
 }
 
+/* May owner drop one claim now? */
+static int group_release_check_locked(struct ioasid_group *g,
+				      struct ioasid_owner *owner)
+{
+	if (!g->owner)
+		return -ENOENT;
+	if (g->owner != owner)
+		return -EPERM;
+	if (g->owner_claims == 1 && ioasid__group_has_held_locked(g))
+		return -EBUSY;
+	return 0;
+}
+
 int ioasid_group_release(struct ioasid_group *g, struct ioasid_owner *owner)
 {
 	struct ioasid_platform *p = g->platform;
-	struct ioasid_group *dead;
+	struct ioasid_group *dead = NULL;
+	int ret;
 
 	if (!owner)
 		return -EINVAL;
 	pthread_mutex_lock(&p->lock);
-	if (!g->owner || g->owner != owner) {
-		pthread_mutex_unlock(&p->lock);
-		return g->owner ? -EPERM : -ENOENT;
-	}
+	ret = group_release_check_locked(g, owner);
+	if (ret)
+		goto unlock;
 	if (--g->owner_claims == 0)
 		group_give_back_locked(g);
 	dead = ioasid__group_unref_locked(g); /* the claim's reference */
+unlock:
 	pthread_mutex_unlock(&p->lock);
 	ioasid__group_destroy(dead);
-	return 0;
+	return ret;
 }
 
 void ioasid__group_release_all_locked(struct ioasid_group *g)

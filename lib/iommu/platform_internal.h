@@ -209,6 +209,27 @@ struct ioasid_group *ioasid__group_detach_owner_locked(struct ioasid_group *g,
  * native). */
 bool ioasid__group_has_pasids_of(struct ioasid_group *g,
 				 struct ioasid_owner *owner);
+/* True if the group or a PASID of one of its devices has a domain with a
+ * holder attached (a container's: only the container may end that). */
+bool ioasid__group_has_held_locked(struct ioasid_group *g);
+
+/*
+ * The attach and detach calls on behalf of a domain's holder (see
+ * domain_internal.h): as the public calls, which pass holder NULL, but
+ * -EPERM unless the domain (for detach: the one attached) has exactly this
+ * holder. A container attaches and detaches its own domains through these.
+ */
+int ioasid__group_attach_held(struct ioasid_group *g, struct ioasid_owner *owner,
+			      struct ioasid_domain *domain, const void *holder);
+int ioasid__group_detach_held(struct ioasid_group *g, struct ioasid_owner *owner,
+			      const void *holder);
+int ioasid__device_attach_pasid_held(struct ioasid_device *dev,
+				     struct ioasid_owner *owner, ioasid_t pasid,
+				     struct ioasid_domain *domain,
+				     const void *holder);
+int ioasid__device_detach_pasid_held(struct ioasid_device *dev,
+				     struct ioasid_owner *owner, ioasid_t pasid,
+				     const void *holder);
 
 /* hostsysfs.c */
 struct ioasid_host_resv;

@@ -40,6 +40,17 @@
  * leaves, the model is released as VFIO does: every mapping and domain
  * goes and SET_IOMMU must be called again.
  *
+ * Domains. The container's domains are its own, as VFIO type1's are never
+ * handed to user space. ioasid_device_domain() and ioasid_group_query()
+ * show them, but the attach and detach calls of ioasid/iommu/group.h
+ * refuse them with EPERM, whoever the owner (the container's own included),
+ * and the last claim on one of the container's groups (the container's)
+ * cannot be released while the group is attached (EBUSY). Every attachment
+ * of a container's domain is therefore one the container made and undoes,
+ * and freeing the container or detaching its last group never leaves a
+ * domain or an attachment behind. PASIDs go through
+ * ioasid_container_attach_pasid().
+ *
  * Addresses. vaddr is the "physical" address the domain maps to (see
  * ioasid/iommu/domain.h: in ioasidd, an address in a memfd region the
  * daemon mapped); it must stay below IOASID_PHYS_LIMIT.

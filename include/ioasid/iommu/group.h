@@ -39,6 +39,10 @@
  * (device, PASID) pair. A domain stays attached until detached (or until the
  * owner that attached it releases the group), and the domain engineer's
  * attach accounting keeps a domain with attachments from being freed.
+ * A domain a container allocated (ioasid/iommu/container.h) is the
+ * container's alone, as VFIO type1 never hands its domains out: these
+ * calls refuse to attach or detach it (-EPERM), whoever the owner, so
+ * the container can always free it.
  * ioasid_device_translate() is the device's DMA: it goes through the domain
  * attached for the PASID (0: untagged DMA, the group's domain) and its IOTLB,
  * and a refused access is recorded as a fault carrying the device's ID.
@@ -485,7 +489,10 @@ int ioasid_group_claim(struct ioasid_group *g, struct ioasid_owner *owner,
  * device is unbound (UNBIND_DRIVER, UNBOUND_DRIVER): native drivers may bind
  * again. Drops the claim's group reference (which may free the group).
  * Errors: -EINVAL owner NULL; -ENOENT the group is not owned; -EPERM it is
- * owned by another owner.
+ * owned by another owner; -EBUSY this is the last claim and a container's
+ * domain is attached to the group or to a PASID of one of its devices
+ * (that claim is the container's: ioasid_container_detach_group() drops
+ * it).
  */
 int ioasid_group_release(struct ioasid_group *g, struct ioasid_owner *owner);
 
@@ -511,10 +518,11 @@ int ioasid_group_viable(struct ioasid_group *g, struct ioasid_owner *owner);
  * nothing (a failure on one device detaches the ones done). An empty group
  * can be attached: devices added later join the domain. The attachment
  * holds a group reference and counts as a user of the domain.
- * Errors: -EPERM owner is not the group's owner, or owner NULL and the group
- * is owned; -EBUSY the group has a domain attached already; -EINVAL domain
- * NULL or of an IOMMU other than a device's; an error from the domain
- * attach (nothing left attached).
+ * Errors, in this order: -EINVAL domain NULL; -EPERM domain is a
+ * container's (see above); -EPERM owner is not the group's owner, or owner
+ * NULL and the group is owned; -EBUSY the group has a domain attached
+ * already; -EINVAL domain of an IOMMU other than a device's; an error from
+ * the domain attach (nothing left attached).
  */
 int ioasid_group_attach(struct ioasid_group *g, struct ioasid_owner *owner,
 			struct ioasid_domain *domain);
@@ -522,7 +530,8 @@ int ioasid_group_attach(struct ioasid_group *g, struct ioasid_owner *owner,
 /*
  * ioasid_group_detach - detach the group's domain from every device.
  * Errors: -EPERM owner is not the one that may detach (as for attach);
- * -ENOENT no domain attached.
+ * -ENOENT no domain attached; -EPERM the attached domain is a container's
+ * (ioasid_container_detach_group() detaches it).
  */
 int ioasid_group_detach(struct ioasid_group *g, struct ioasid_owner *owner);
 
@@ -530,11 +539,12 @@ int ioasid_group_detach(struct ioasid_group *g, struct ioasid_owner *owner);
  * ioasid_device_attach_pasid - DMA tagged with pasid from dev goes through
  * domain. The device must be in a group (owned by owner, or not owned when
  * owner is NULL). PASID 0 is reserved for untagged DMA.
- * Errors: -EINVAL pasid 0, pasid not below 2^ssid_bits of the device or
- * 2^pasid_bits of its IOMMU, domain NULL or of another IOMMU; -ENOENT the
- * device is in no group; -EPERM owner mismatch (as for group attach);
- * -EBUSY the PASID has a domain attached already; -ENOMEM; an error from
- * the domain attach.
+ * Errors, in this order: -EINVAL pasid 0, pasid not below 2^ssid_bits of
+ * the device or 2^pasid_bits of its IOMMU, domain NULL or of another
+ * IOMMU; -EPERM domain is a container's (ioasid_container_attach_pasid()
+ * attaches a PASID to it); -ENOENT the device is in no group; -EPERM owner
+ * mismatch (as for group attach); -EBUSY the PASID has a domain attached
+ * already; -ENOMEM; an error from the domain attach.
  */
 int ioasid_device_attach_pasid(struct ioasid_device *dev,
 			       struct ioasid_owner *owner, ioasid_t pasid,
@@ -542,14 +552,20 @@ int ioasid_device_attach_pasid(struct ioasid_device *dev,
 
 /*
  * ioasid_device_detach_pasid - undo ioasid_device_attach_pasid().
- * Errors: -EPERM owner mismatch; -ENOENT nothing attached for pasid.
+ * Errors: -EPERM owner mismatch, or the domain attached for pasid is a
+ * container's (ioasid_container_detach_pasid() detaches it); -ENOENT
+ * nothing attached for pasid.
  */
 int ioasid_device_detach_pasid(struct ioasid_device *dev,
 			       struct ioasid_owner *owner, ioasid_t pasid);
 
 /*
  * ioasid_device_domain - the domain DMA with this PASID (0: untagged) from
- * dev goes through, or NULL if none.
+ * dev goes through, or NULL if none. No reference is taken: the pointer
+ * stays valid while the domain stays attached. The domain may be a
+ * container's; it can then be inspected (ioasid_domain_query(),
+ * ioasid_domain_iova_to_phys(), ...) but not attached to anything else or
+ * detached (-EPERM), and not freed while attached (-EBUSY).
  */
 struct ioasid_domain *ioasid_device_domain(struct ioasid_device *dev,
 					   ioasid_t pasid);

@@ -448,6 +448,102 @@ static void test_container_external_owner(void **state)
 			 -EINVAL);
 }
 
+/*
+ * The container's domains are its own, as VFIO type1's are never handed
+ * to user space: whoever reaches one through ioasid_device_domain() and
+ * owns groups of its own (here a daemon handle that is also the
+ * container's owner) cannot attach anything else to it, so the container
+ * can always free it when its last group leaves.
+ */
+static void test_container_domain_refuses_outside_attach(void **state)
+{
+	static struct test_owner handle; /* outlives a failed test's container */
+	struct cfix *x = *state;
+	struct ioasid_platform_info pi;
+	struct ioasid_domain_info di;
+	struct ioasid_device_info dev;
+	struct ioasid_group_info gi;
+	struct ioasid_domain *dom;
+
+	test_owner_init(&handle, "handle5");
+	ioasid_container_free(x->c);
+	assert_int_equal(ioasid_container_alloc(x->pf.p, &handle.owner, &x->c), 0);
+	type1_ready(x);
+	assert_int_equal(map(x->c, R, 0x10000, 0x900000, K4), 0);
+	dom = ioasid_device_domain(x->d[0], 0);
+	assert_non_null(dom);
+	assert_int_equal(ioasid_group_claim(x->g[1], &handle.owner, 0), 0);
+	/* Another device, another PASID of the container's own device, and
+	 * another group, all owned by the container's owner. */
+	assert_int_equal(ioasid_device_attach_pasid(x->d[1], &handle.owner, 5, dom),
+			 -EPERM);
+	assert_int_equal(ioasid_device_attach_pasid(x->d[0], &handle.owner, 5, dom),
+			 -EPERM);
+	assert_int_equal(ioasid_group_attach(x->g[1], &handle.owner, dom), -EPERM);
+	/* A native attachment of a group nobody owns. */
+	assert_int_equal(ioasid_group_release(x->g[1], &handle.owner), 0);
+	assert_int_equal(ioasid_device_attach_pasid(x->d[1], NULL, 5, dom), -EPERM);
+	assert_int_equal(ioasid_group_attach(x->g[1], NULL, dom), -EPERM);
+	/* The refused calls changed nothing. */
+	ioasid_domain_query(dom, &di);
+	assert_int_equal(di.attachments, 2); /* g[0] and its one device */
+	assert_null(ioasid_device_domain(x->d[0], 5));
+	assert_null(ioasid_device_domain(x->d[1], 5));
+	assert_null(ioasid_device_domain(x->d[1], 0));
+	ioasid_device_query(x->d[1], &dev);
+	assert_int_equal(dev.nr_pasids, 0);
+	ioasid_group_query(x->g[1], &gi);
+	assert_null(gi.domain);
+	assert_null(gi.owner);
+	/* The container's own PASID attachment still goes through. */
+	assert_int_equal(ioasid_container_attach_pasid(x->c, x->d[0], 5), 0);
+	assert_ptr_equal(ioasid_device_domain(x->d[0], 5), dom);
+	/* Freeing the container leaves nothing attached. */
+	ioasid_container_free(x->c);
+	x->c = NULL;
+	ioasid_platform_query(x->pf.p, &pi);
+	assert_int_equal(pi.nr_attached, 0);
+	assert_null(ioasid_device_domain(x->d[0], 0));
+	assert_null(ioasid_device_domain(x->d[0], 5));
+}
+
+/* Nor can anyone but the container detach its domain, or release the
+ * container's claim under it, which would let a caller free the domain
+ * under the container. */
+static void test_container_domain_refuses_outside_detach(void **state)
+{
+	static struct test_owner handle;
+	struct cfix *x = *state;
+	struct ioasid_group_info gi;
+	struct ioasid_domain *dom;
+	int err;
+
+	test_owner_init(&handle, "handle6");
+	ioasid_container_free(x->c);
+	assert_int_equal(ioasid_container_alloc(x->pf.p, &handle.owner, &x->c), 0);
+	type1_ready(x);
+	assert_int_equal(map(x->c, R, 0x10000, 0x900000, K4), 0);
+	assert_int_equal(ioasid_container_attach_pasid(x->c, x->d[0], 5), 0);
+	dom = ioasid_device_domain(x->d[0], 0);
+	assert_int_equal(ioasid_group_detach(x->g[0], &handle.owner), -EPERM);
+	assert_int_equal(ioasid_device_detach_pasid(x->d[0], &handle.owner, 5),
+			 -EPERM);
+	/* The handle's own claim goes; the container's last one stays. */
+	assert_int_equal(ioasid_group_claim(x->g[0], &handle.owner, 0), 0);
+	assert_int_equal(ioasid_group_release(x->g[0], &handle.owner), 0);
+	assert_int_equal(ioasid_group_release(x->g[0], &handle.owner), -EBUSY);
+	assert_int_equal(ioasid_domain_free(dom), -EBUSY);
+	ioasid_group_query(x->g[0], &gi);
+	assert_ptr_equal(gi.domain, dom);
+	assert_ptr_equal(gi.owner, &handle.owner);
+	assert_int_equal(gi.owner_claims, 1);
+	assert_ptr_equal(ioasid_device_domain(x->d[0], 5), dom);
+	assert_int_equal(xlate(x->d[0], 0x10000, &err), 0x900000);
+	assert_int_equal(ioasid_container_detach_pasid(x->c, x->d[0], 5), 0);
+	assert_int_equal(ioasid_container_detach_group(x->c, x->g[0]), 0);
+	assert_null(ioasid_device_domain(x->d[0], 0));
+}
+
 /* ------------------------------------------------------------------------
  * DMA through a container: PASIDs, translations, faults
  */
@@ -679,6 +775,23 @@ static void test_container_spapr_window_unusable(void **state)
 	ioasid_group_put(g);
 }
 
+/* The SPAPR TCE table is the container's too. */
+static void test_container_spapr_table_refuses_outside_attach(void **state)
+{
+	struct cfix *x = *state;
+	struct ioasid_domain_info di;
+	struct ioasid_domain *table;
+
+	spapr_ready(x);
+	table = ioasid_device_domain(x->d[0], 0);
+	assert_non_null(table);
+	assert_int_equal(ioasid_group_attach(x->g[1], NULL, table), -EPERM);
+	assert_int_equal(ioasid_device_attach_pasid(x->d[1], NULL, 5, table),
+			 -EPERM);
+	ioasid_domain_query(table, &di);
+	assert_int_equal(di.attachments, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -703,6 +816,15 @@ int main(void)
 						cfix_setup, cfix_teardown),
 		cmocka_unit_test_setup_teardown(test_container_pasid_attach,
 						cfix_setup, cfix_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_container_domain_refuses_outside_attach, cfix_setup,
+			cfix_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_container_domain_refuses_outside_detach, cfix_setup,
+			cfix_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_container_spapr_table_refuses_outside_attach,
+			cfix_setup, cfix_teardown),
 		cmocka_unit_test_setup_teardown(test_container_translate_and_faults,
 						cfix_setup, cfix_teardown),
 		cmocka_unit_test_setup_teardown(test_container_spapr_one_group,
