@@ -8,6 +8,7 @@
  * asserting (cmocka's asserts must run in the test's thread).
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +91,13 @@ static void *writer(void *arg)
 			EXPECT(r, ioasid_group_detach(r->g, o) == 0);
 		EXPECT(r, ioasid_group_release(r->g, o) == 0);
 	}
+	/*
+	 * On a loaded machine the readers may not have run yet: the test
+	 * asserts they translated at least once, so wait for that rather
+	 * than depend on the scheduler.
+	 */
+	while (!atomic_load(&r->ok) && !atomic_load(&r->blocked))
+		sched_yield();
 	atomic_store(&r->done, 1);
 	return NULL;
 }
@@ -108,7 +116,7 @@ static void *plugger(void *arg)
 					   .iommu = r->f->iommu };
 	int events = 0;
 
-	while (!atomic_load(&r->done)) {
+	do { /* at least one round, however late this thread starts */
 		struct ioasid_device *sib = NULL;
 		struct ioasid_group_notifier *n = NULL;
 
@@ -118,7 +126,7 @@ static void *plugger(void *arg)
 		EXPECT(r, ioasid_group_add_device(r->g, sib) == 0);
 		ioasid_device_free(sib);
 		ioasid_group_notifier_unregister(n);
-	}
+	} while (!atomic_load(&r->done));
 	/* Each round saw at least ADD_DEVICE and DEL_DEVICE. */
 	EXPECT(r, events >= 2);
 	return NULL;
