@@ -602,6 +602,14 @@ static void report_spids(struct bench_ctx *ctx, const struct bench_series *s)
 		.value = s[1].median, .peer = s[0].name,
 		.peer_value = s[0].median,
 		.goals = { { BENCH_GOAL_RATIO_MAX, GOAL_SPID_LARGE_VS_SMALL } } });
+	/*
+	 * No goal: the same ratio for the floor itself, which says how much
+	 * of the row above is the cache (10 SPIDs stay in L1, 100K do not).
+	 */
+	bench_report(ctx, &(struct bench_row){
+		.name = "array.spid.100K vs 10", .unit = "ns/op",
+		.value = s[3].median, .peer = s[2].name,
+		.peer_value = s[2].median });
 }
 
 static void run_spids(struct bench_ctx *ctx)

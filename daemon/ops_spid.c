@@ -21,7 +21,7 @@ static int attach_check(struct ioasidd *d, struct ioasid_set *set,
 	ioasid_t other;
 	int ret;
 
-	if (spid == IOASID_INVALID)
+	if (spid >= IOASID_CAPACITY_MAX) /* not a PASID */
 		return -EINVAL;
 	ret = ioasid_find(d->ns, set, id, NULL);
 	if (ret)

@@ -325,13 +325,19 @@ int ioasid_query(struct ioasid_ns *ns, ioasid_t id, struct ioasid_info *info);
 
 /* ------------------------------------------------------------------------
  * Set-private IDs (SPID): a guest PASID mapped to a host PASID.
- * Lookups in both directions are O(1) whatever the set's size.
+ * Lookups in both directions are O(1) whatever the set's size. An SPID is
+ * a PASID: 0 .. IOASID_CAPACITY_MAX - 1, whatever the namespace's
+ * installed capacity (the guest's PASID space is its own).
+ *
+ * Memory: a set's SPID map takes nothing until its first SPID, then 8 KiB
+ * and 4 KiB for each range of 1024 SPIDs in use; at most 4 MiB + 8 KiB.
  */
 
 /*
  * ioasid_spid_attach - map spid to the ACTIVE ID id in its set. Notifies
  * BIND.
- * Errors: -EINVAL spid is IOASID_INVALID; -ENOENT id not ACTIVE;
+ * Errors: -EINVAL spid is not a PASID (>= IOASID_CAPACITY_MAX, which
+ * includes IOASID_INVALID); -ENOENT id not ACTIVE;
  * -EPERM id owned by another set; -EBUSY id already has an SPID;
  * -EEXIST spid already maps another ID of the set; -ENOMEM.
  */
@@ -347,7 +353,8 @@ int ioasid_spid_detach(struct ioasid_set *set, ioasid_t id);
 /*
  * ioasid_spid_find - the ID that spid maps to in set. With get, also takes a
  * reference on it (put it with ioasid_put()).
- * Errors: -ENOENT no such SPID; -EBUSY get and the ID is FREE_PENDING;
+ * Errors: -ENOENT no such SPID (any spid that is not a PASID included);
+ * -EBUSY get and the ID is FREE_PENDING;
  * -EOVERFLOW get and 2^32 - 1 references already held.
  * Without get, a call compiles inline in C11 callers (see ioasid_find).
  */

@@ -30,21 +30,22 @@
  * function returns (same results, same errnos) and gives the same
  * memory-ordering guarantees, because it is the same lock-free reader: it
  * runs the first attempt of the out-of-line reader and, whenever that
- * attempt does not settle the answer (the entry moved under it, the SPID
- * is not in its home slot, the SPID map was rebuilt meanwhile, a reference
- * is wanted), calls the out-of-line function, which starts over. It uses
+ * attempt does not settle the answer (the entry moved under it, a
+ * reference is wanted), calls the out-of-line function, which starts
+ * over. It uses
  * C11 atomic loads only, no standalone fences, so ThreadSanitizer sees it
  * as it sees the library.
  *
  * ABI: the structures below are the read-only view the inline code has of
- * the library's memory. Their layout, the entry word's bit layout, the SPID
- * slot encoding and the SPID hash are part of libioasid's ABI: any change
- * to them changes IOASID_INLINE_ABI, and, once a release has shipped, the
- * shared library's soname (SOVERSION), because programs compiled against
- * the old header carry the old layout in their code. Before the first
- * release (0.x, soname 0) only IOASID_INLINE_ABI moves. Callers must treat every field as read-only and
- * read it only through the functions of this header; fields not named in a
- * comment as read by the inline path are private to the library.
+ * the library's memory. Their layout, the entry word's bit layout and the
+ * SPID map's geometry are part of libioasid's ABI: any change to them
+ * changes IOASID_INLINE_ABI, and, once a release has shipped, the shared
+ * library's soname (SOVERSION), because programs compiled against the old
+ * header carry the old layout in their code. Before the first release
+ * (0.x, soname 0) only IOASID_INLINE_ABI moves. Callers must treat every
+ * field as read-only and read it only through the functions of this
+ * header; fields not named in a comment as read by the inline path are
+ * private to the library.
  */
 #ifndef IOASID_CORE_INLINE_H
 #define IOASID_CORE_INLINE_H
@@ -53,13 +54,14 @@
 	__STDC_VERSION__ >= 201112L && !defined(__STDC_NO_ATOMICS__)
 #define IOASID_HAVE_INLINE_VIEW 1
 
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 /* The version of the layout below; changes with the soname. */
-#define IOASID_INLINE_ABI 2
+#define IOASID_INLINE_ABI 3
 
 /*
  * The entry word of an ID (struct ioasid_entry.word):
@@ -122,41 +124,34 @@ static inline void *ioasid_slot_private(uint64_t slot)
 }
 
 /*
- * One table of a set's SPID map: mask + 1 slots (a power of two, at least
- * 8), each (spid << 32 | id); 0 is an empty slot, IOASID_INVALID << 32 a
- * deleted one. The header fills one cache line and the table is allocated
- * on one, so that the eight slots of a line are probed with one miss. The
- * inline path reads shift, mask and slots.
+ * A set's SPID map is a two-level table indexed by the SPID, which is a
+ * PASID (below IOASID_CAPACITY_MAX): a directory of leaf pointers, each
+ * leaf holding the IDs of IOASID_SPID_LEAF_IDS consecutive SPIDs (0: no
+ * mapping; no live ID is 0). The inline path reads the map's directory,
+ * one leaf pointer and one ID.
+ *
+ * No pointer is ever NULL: a map without SPIDs points to a shared empty
+ * directory whose leaves are all one shared empty leaf, and a directory
+ * that is not empty points to that leaf for every range without SPIDs. A
+ * directory and its leaves, once published, stay where they are until the
+ * set is destroyed, so a lookup never retries and never sees a table move.
  */
-struct ioasid_spid_table {
-	uint32_t mask;
-	uint32_t shift; /* 64 - log2(mask + 1), for ioasid_spid_home() */
-	uint32_t used; /* private to the library */
-	uint32_t reserved; /* private to the library */
-	struct ioasid_spid_table *next; /* private to the library */
-	uint64_t pad[5]; /* private to the library */
-	_Atomic uint64_t slots[];
+#define IOASID_SPID_LEAF_SHIFT 10
+#define IOASID_SPID_LEAF_IDS (1u << IOASID_SPID_LEAF_SHIFT)
+#define IOASID_SPID_DIR_LEAVES (IOASID_CAPACITY_MAX >> IOASID_SPID_LEAF_SHIFT)
+
+struct ioasid_spid_leaf {
+	_Atomic ioasid_t ids[IOASID_SPID_LEAF_IDS];
 };
 
-/*
- * The first bytes of every struct ioasid_set: its SPID map's current table
- * (NULL before the first SPID) and a sequence count that moves around every
- * switch of tables. The inline path reads both.
- */
+struct ioasid_spid_dir {
+	struct ioasid_spid_leaf *_Atomic leaves[IOASID_SPID_DIR_LEAVES];
+};
+
+/* The first bytes of every struct ioasid_set: its SPID map's directory. */
 struct ioasid_spid_map_view {
-	struct ioasid_spid_table *_Atomic cur;
-	_Atomic uint64_t seq;
+	struct ioasid_spid_dir *_Atomic dir;
 };
-
-/*
- * The home slot of spid in a SPID table: Fibonacci hashing, which takes the
- * top bits of the product with 2^64 / golden ratio.
- */
-static inline uint32_t ioasid_spid_home(const struct ioasid_spid_table *t,
-					ioasid_t spid)
-{
-	return (uint32_t)(((uint64_t)spid * 0x9e3779b97f4a7c15ull) >> t->shift);
-}
 
 #ifndef IOASID_NO_INLINE
 
@@ -220,10 +215,8 @@ static inline int ioasid_find_inline(struct ioasid_ns *ns,
 
 /*
  * ioasid_spid_find_inline - ioasid_spid_find(), compiled into the caller
- * for the common case: no reference wanted, and the SPID in its home slot
- * or the next one of a map that was not rebuilt during the probe. Anything
- * else (a miss, an SPID further down its chain, a rebuild, get) is the
- * library's ioasid_spid_find(), which starts over.
+ * when no reference is wanted: three dependent loads, no retry. A
+ * reference, which the entry must confirm, is the library's.
  */
 static inline int ioasid_spid_find_inline(struct ioasid_set *set,
 					  ioasid_t spid, bool get,
@@ -231,36 +224,22 @@ static inline int ioasid_spid_find_inline(struct ioasid_set *set,
 {
 	const struct ioasid_spid_map_view *map =
 		(const struct ioasid_spid_map_view *)set;
-	const struct ioasid_spid_table *t;
-	uint64_t seq, s0, s1, hit0, want = (uint64_t)spid << 32;
-	uint32_t home;
+	const struct ioasid_spid_dir *dir;
+	const struct ioasid_spid_leaf *leaf;
+	ioasid_t id;
 
 	if (get)
 		return (ioasid_spid_find)(set, spid, get, idp);
-	seq = atomic_load_explicit(&map->seq, memory_order_acquire);
-	t = atomic_load_explicit(&map->cur, memory_order_acquire);
-	if (__builtin_expect(!t, 0))
-		return (ioasid_spid_find)(set, spid, get, idp);
-	home = ioasid_spid_home(t, spid);
-	s0 = atomic_load_explicit(&t->slots[home], memory_order_acquire);
-	s1 = atomic_load_explicit(&t->slots[(home + 1) & t->mask],
+	if (__builtin_expect(spid >= IOASID_CAPACITY_MAX, 0))
+		return -ENOENT;
+	dir = atomic_load_explicit(&map->dir, memory_order_acquire);
+	leaf = atomic_load_explicit(&dir->leaves[spid >> IOASID_SPID_LEAF_SHIFT],
+				    memory_order_acquire);
+	id = atomic_load_explicit(&leaf->ids[spid & (IOASID_SPID_LEAF_IDS - 1)],
 				  memory_order_acquire);
-	/*
-	 * x = slot ^ (spid << 32) is the slot's ID exactly when the slot maps
-	 * spid, and then lies in [1, 2^32 - 1] (no live slot has ID 0, and
-	 * IOASID_INVALID, the high half of a tombstone, is never attached);
-	 * any other slot gives a value outside. The choice between the two
-	 * slots and the final test are arithmetic, not branches: which slot
-	 * holds the SPID is a coin toss the branch predictor would lose.
-	 */
-	s0 ^= want;
-	s1 ^= want;
-	hit0 = -(uint64_t)(s0 - 1 < 0xffffffffull);
-	s0 = s1 ^ ((s0 ^ s1) & hit0);
-	seq ^= atomic_load_explicit(&map->seq, memory_order_acquire);
-	if (__builtin_expect((s0 - 1 >= 0xffffffffull) | (seq != 0), 0))
-		return (ioasid_spid_find)(set, spid, get, idp);
-	*idp = (ioasid_t)s0;
+	if (!id)
+		return -ENOENT;
+	*idp = id;
 	return 0;
 }
 

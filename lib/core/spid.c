@@ -5,7 +5,7 @@
  * ID -> SPID is the entry's spid field; SPID -> ID is the set's SPID map
  * (spidmap.h). Both change together under the namespace lock. The entry is
  * authoritative. A lock-free lookup without a reference reads the map only
- * (see spid_find_noref); one that takes a reference confirms the slot
+ * (see spid_find_get); one that takes a reference confirms the mapping
  * against the entry (live, same set, same SPID) and takes the reference
  * with a compare-and-swap on the same snapshot of the word.
  */
@@ -41,7 +41,7 @@ int ioasid_spid_attach(struct ioasid_set *set, ioasid_t id, ioasid_t spid)
 	void *private = NULL;
 	int ret;
 
-	if (spid == IOASID_INVALID)
+	if (spid >= IOASID_CAPACITY_MAX) /* IOASID_INVALID included */
 		return -EINVAL;
 	ioasid__lock_acquire(&ns->lock);
 	ret = spid_owned_entry(set, id, true, &e);
@@ -120,60 +120,42 @@ static int spid_confirm_get(struct ioasid_set *set, ioasid_t id,
 }
 
 /*
- * Without a reference the map alone answers: a slot read from the current
- * table while the sequence count stood still was a real mapping at that
- * instant, and its ID cannot have been handed out again, because an ID's
- * SPID slot is deleted before the ID returns to the pool. So the lookup
- * touches the map only, not the ID table. With a reference, the entry is
- * needed anyway, and it confirms the mapping.
+ * Without a reference the map alone answers: an ID read from it was mapped
+ * at that instant, and it cannot have been handed out again meanwhile,
+ * because an ID's SPID is removed from the map before the ID returns to
+ * the pool. With a reference the entry is needed anyway, and it confirms
+ * the mapping: if it does not (the SPID was detached, or the ID is being
+ * released, since the map was read), there was an instant without that
+ * mapping, and -ENOENT is the answer as of then.
  */
-static int spid_find_noref(struct ioasid_set *set, ioasid_t spid,
-			   ioasid_t *idp)
-{
-	for (;;) {
-		uint64_t seq = ioasid__spidmap_seq(&set->spids);
-		ioasid_t id;
-		bool found = ioasid__spidmap_probe(&set->spids, spid, &id);
-
-		if (ioasid__spidmap_changed(&set->spids, seq))
-			continue;
-		if (!found)
-			return -ENOENT;
-		*idp = id;
-		return 0;
-	}
-}
-
 static int spid_find_get(struct ioasid_set *set, ioasid_t spid, ioasid_t *idp)
 {
-	for (;;) {
-		uint64_t seq = ioasid__spidmap_seq(&set->spids);
-		ioasid_t id;
+	ioasid_t id = ioasid__spidmap_lookup(&set->spids, spid);
+	int ret;
 
-		if (ioasid__spidmap_probe(&set->spids, spid, &id)) {
-			int ret = spid_confirm_get(set, id, spid);
-
-			if (ret != -ENOENT) {
-				if (!ret)
-					*idp = id;
-				return ret;
-			}
-		}
-		if (!ioasid__spidmap_changed(&set->spids, seq))
-			return -ENOENT;
-	}
+	if (!id)
+		return -ENOENT;
+	ret = spid_confirm_get(set, id, spid);
+	if (!ret)
+		*idp = id;
+	return ret;
 }
 
 /*
- * Callers compiled with ioasid/core_inline.h probe the home slot inline and
- * call this function for everything else. The parentheses keep the
+ * Callers compiled with ioasid/core_inline.h walk the map inline without a
+ * reference and call this function with one. The parentheses keep the
  * header's ioasid_spid_find() macro from expanding the definition.
  */
 int (ioasid_spid_find)(struct ioasid_set *set, ioasid_t spid, bool get,
 		     ioasid_t *idp)
 {
-	if (spid == IOASID_INVALID)
+	ioasid_t id;
+
+	if (get)
+		return spid_find_get(set, spid, idp);
+	id = ioasid__spidmap_lookup(&set->spids, spid);
+	if (!id)
 		return -ENOENT;
-	return get ? spid_find_get(set, spid, idp)
-		   : spid_find_noref(set, spid, idp);
+	*idp = id;
+	return 0;
 }

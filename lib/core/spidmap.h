@@ -1,25 +1,25 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The per-set SPID index: an open-addressing hash from SPID to ID with
- * lock-free readers.
+ * The per-set SPID index: SPID -> ID, a two-level table indexed by the
+ * SPID with lock-free readers.
  *
- * Each slot is one atomic 64-bit word (spid << 32 | id), so a reader never
- * sees half a slot. ID 0 is never allocated, which gives the two markers:
- * an empty slot is 0 and a deleted slot (tombstone) is IOASID_INVALID << 32.
- * Writers hold the namespace lock.
+ * Geometry and reader protocol are public (ioasid/core_inline.h, whose
+ * inline ioasid_spid_find() walks it): a directory of
+ * IOASID_SPID_DIR_LEAVES leaf pointers, each leaf the IDs of
+ * IOASID_SPID_LEAF_IDS consecutive SPIDs, 0 where none is mapped. Every
+ * pointer is valid at all times: a map without SPIDs points to a shared
+ * empty directory, a directory points to a shared empty leaf where it has
+ * no SPIDs. Writers (namespace lock) fill a new leaf or directory before
+ * publishing it with a release store, and publish or clear a mapping with
+ * one atomic store of its ID. Nothing moves or is freed while the set
+ * lives, so a reader needs no retry and no sequence count.
  *
- * Growth and tombstone clean-up publish a rebuilt table. Retired tables
- * are never freed while the set lives, because a reader may still be
- * probing one: every retired table is smaller than the current one except
- * at most one spare of the same size, so the retired memory stays below
- * twice the current table whatever the churn. A same-size rebuild reuses
- * that spare (the table before the previous rebuild) instead of allocating.
- * A reader that probes a table while it is rebuilt, or a table already
- * replaced, may see a mixture of old and new slots, so its answer (hit or
- * miss) is trusted only if the map's sequence count did not move during the
- * probe (see ioasid__spidmap_seq()); otherwise it probes again. Within one
- * table, every slot a reader loads is a mapping that existed at that
- * instant, since slots change by single atomic stores.
+ * Memory: nothing until the first SPID; then a 8 KiB directory and a 4 KiB
+ * leaf per range of 1024 SPIDs in use. A set holds at most as many SPIDs
+ * as live IDs, so at most min(quota, 1024) leaves: a guest choosing its
+ * SPIDs far apart costs at most 4 KiB per SPID and 4 MiB + 8 KiB per set,
+ * and cannot make an attach fail for any other reason than that memory.
+ * Leaves stay when their SPIDs are detached, until the set is destroyed.
  */
 #ifndef IOASID_CORE_SPIDMAP_H
 #define IOASID_CORE_SPIDMAP_H
@@ -30,39 +30,29 @@
 
 #include <ioasid/core.h>
 
-/*
- * The tables (struct ioasid_spid_table) and the reader-side fields (view:
- * cur, NULL until the first insert, and seq, bumped around every table
- * switch) are public in ioasid/core_inline.h, whose inline
- * ioasid_spid_find() probes the home slot: their layout is ABI.
- */
 struct ioasid__spidmap {
 	struct ioasid_spid_map_view view;
-	/* Writer-only fields (namespace lock). */
-	struct ioasid_spid_table *spare; /* same size as cur, or NULL */
-	struct ioasid_spid_table *retired; /* smaller tables, list */
-	uint32_t live;
 };
 
 void ioasid__spidmap_init(struct ioasid__spidmap *map);
-/* Frees every table. No reader may be left. */
+/* Frees the directory and every leaf. No reader may be left. */
 void ioasid__spidmap_destroy(struct ioasid__spidmap *map);
 
-/* Writer side, namespace lock held. Returns 0, -EEXIST or -ENOMEM. */
+/*
+ * Writer side, namespace lock held; spid < IOASID_CAPACITY_MAX, id != 0.
+ * Returns 0, -EEXIST (spid already mapped; nothing changed) or -ENOMEM
+ * (nothing changed).
+ */
 int ioasid__spidmap_insert(struct ioasid__spidmap *map, ioasid_t spid,
 			   ioasid_t id);
 /* Writer side: remove a mapping known to exist. */
 void ioasid__spidmap_remove(struct ioasid__spidmap *map, ioasid_t spid);
 
 /*
- * Reader side, no lock. Read the sequence count, probe, then ask whether
- * the count moved: a miss (or a hit the entry does not confirm) is final
- * only if it did not.
+ * Reader side, no lock: the ID spid maps to at this instant, or 0. spid
+ * may be any value (SPIDs at or beyond IOASID_CAPACITY_MAX map nothing).
  */
-uint64_t ioasid__spidmap_seq(const struct ioasid__spidmap *map);
-bool ioasid__spidmap_changed(const struct ioasid__spidmap *map, uint64_t seq);
-/* Returns true and *idp if a slot maps spid. */
-bool ioasid__spidmap_probe(const struct ioasid__spidmap *map, ioasid_t spid,
-			   ioasid_t *idp);
+ioasid_t ioasid__spidmap_lookup(const struct ioasid__spidmap *map,
+				ioasid_t spid);
 
 #endif /* IOASID_CORE_SPIDMAP_H */

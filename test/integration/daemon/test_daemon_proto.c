@@ -169,6 +169,8 @@ static void test_proto_spid(void **state)
 	assert_int_equal(raw_spid_attach(FD(state), b, 42), -EEXIST);
 	assert_int_equal(raw_spid_attach(FD(state), a, 43), -EBUSY);
 	assert_int_equal(raw_spid_attach(FD(state), b, IOASID_INVALID), -EINVAL);
+	assert_int_equal(raw_spid_attach(FD(state), b, IOASID_CAPACITY_MAX),
+			 -EINVAL);
 	assert_int_equal(raw_spid_find(FD(state), 42, 0, &found), 0);
 	assert_int_equal(found, a);
 	assert_int_equal(raw_spid_find(FD(state), 41, 0, &found), -ENOENT);

@@ -120,12 +120,12 @@ static void test_inline_find_beyond_installed_capacity(void **state)
 static void test_inline_spid_find_matches_outofline(void **state)
 {
 	struct ioasid_ns *ns = core_ns(state);
-	const uint32_t n = 3000; /* enough for SPIDs far from home */
+	const uint32_t n = 3000; /* SPIDs over hundreds of leaves */
 	struct ioasid_set *set = core_set(ns, IOASID_SET_TYPE_GUEST, 1, n);
 	struct ioasid_set *empty = core_set(ns, IOASID_SET_TYPE_GUEST, 2, 1);
 	ioasid_t id, got;
 
-	assert_spid_same(empty, 5); /* no table yet */
+	assert_spid_same(empty, 5); /* the shared empty directory */
 	for (uint32_t i = 0; i < n; i++) {
 		assert_int_equal(ioasid_alloc(set, 1, 0xfffff, NULL, &id), 0);
 		assert_int_equal(ioasid_spid_attach(set, id, id ^ SPID_KEY), 0);
@@ -135,13 +135,15 @@ static void test_inline_spid_find_matches_outofline(void **state)
 		assert_spid_same(set, spid);
 	}
 	assert_spid_same(set, IOASID_INVALID);
+	assert_spid_same(set, IOASID_CAPACITY_MAX); /* not a PASID */
+	assert_spid_same(set, IOASID_CAPACITY_MAX + (1 ^ SPID_KEY));
 	assert_int_equal(ioasid_spid_find(set, 1 ^ SPID_KEY, false, &got), 0);
 	assert_int_equal(got, 1);
 	/* With get, the call goes to the library and takes a reference. */
 	assert_int_equal(ioasid_spid_find(set, 1 ^ SPID_KEY, true, &got), 0);
 	assert_int_equal(core_refs(ns, 1), 2);
 	assert_int_equal(ioasid_put(ns, set, 1), 0);
-	/* Detached SPIDs leave tombstones the inline path must not match. */
+	/* Detached SPIDs leave zeros in their leaves, which map nothing. */
 	for (ioasid_t i = 1; i <= n; i += 2)
 		assert_int_equal(ioasid_spid_detach(set, i), 0);
 	for (ioasid_t spid = 0; spid < 8192; spid++)

@@ -45,6 +45,12 @@ static void test_spid_attach_errnos(void **state)
 	assert_int_equal(ioasid_alloc(a, 1, 100, NULL, &y), 0);
 	assert_int_equal(ioasid_alloc(b, 1, 100, NULL, &z), 0);
 	assert_int_equal(ioasid_spid_attach(a, x, IOASID_INVALID), -EINVAL);
+	/* An SPID is a PASID: 20 bits at most, even if the capacity is less. */
+	assert_int_equal(ioasid_spid_attach(a, x, IOASID_CAPACITY_MAX),
+			 -EINVAL);
+	assert_int_equal(info_spid(ns, x), IOASID_INVALID);
+	assert_int_equal(ioasid_spid_attach(a, x, IOASID_CAPACITY_MAX - 1), 0);
+	assert_int_equal(ioasid_spid_detach(a, x), 0);
 	assert_int_equal(ioasid_spid_attach(a, 99, 5), -ENOENT);
 	assert_int_equal(ioasid_spid_attach(a, 0, 5), -ENOENT);
 	assert_int_equal(ioasid_spid_attach(a, z, 5), -EPERM);
@@ -59,6 +65,11 @@ static void test_spid_attach_errnos(void **state)
 	assert_int_equal(ioasid_spid_find(b, 5, false, &found), 0);
 	assert_int_equal(found, z);
 	assert_int_equal(ioasid_spid_find(a, IOASID_INVALID, false, &found),
+			 -ENOENT);
+	assert_int_equal(ioasid_spid_find(a, IOASID_CAPACITY_MAX, true, &found),
+			 -ENOENT);
+	assert_int_equal((ioasid_spid_find)(a, IOASID_CAPACITY_MAX, false,
+					    &found),
 			 -ENOENT);
 	assert_int_equal(ioasid_set_free_all(a), 2);
 	assert_int_equal(ioasid_set_free_all(b), 1);
@@ -141,18 +152,18 @@ static void test_spid_large_set_lookups(void **state)
 	assert_non_null(ids);
 	for (uint32_t i = 0; i < n; i++) {
 		assert_int_equal(ioasid_alloc(set, 1, n, NULL, &ids[i]), 0);
-		assert_int_equal(ioasid_spid_attach(set, ids[i], i * 13u + 5), 0);
+		assert_int_equal(ioasid_spid_attach(set, ids[i], (i * 13u + 5) % IOASID_CAPACITY_MAX), 0);
 	}
 	for (uint32_t i = 0; i < n; i++) {
-		assert_int_equal(ioasid_spid_find(set, i * 13u + 5, false,
+		assert_int_equal(ioasid_spid_find(set, (i * 13u + 5) % IOASID_CAPACITY_MAX, false,
 						  &found), 0);
 		assert_int_equal(found, ids[i]);
-		assert_int_equal(info_spid(ns, ids[i]), i * 13u + 5);
+		assert_int_equal(info_spid(ns, ids[i]), (i * 13u + 5) % IOASID_CAPACITY_MAX);
 	}
 	for (uint32_t i = 0; i < n; i += 2)
 		assert_int_equal(ioasid_spid_detach(set, ids[i]), 0);
 	for (uint32_t i = 0; i < n; i++)
-		assert_int_equal(ioasid_spid_find(set, i * 13u + 5, false,
+		assert_int_equal(ioasid_spid_find(set, (i * 13u + 5) % IOASID_CAPACITY_MAX, false,
 						  &found), i % 2 ? 0 : -ENOENT);
 	assert_int_equal(ioasid_set_free_all(set), (int)n);
 	assert_int_equal(ioasid_set_free(set), 0);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests of the per-set SPID hash (lib/core/spidmap.c). */
+/* Unit tests of the per-set SPID table (lib/core/spidmap.c). */
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,9 +30,24 @@ static int map_teardown(void **state)
 
 static ioasid_t probe(struct ioasid__spidmap *map, ioasid_t spid)
 {
-	ioasid_t id;
+	return ioasid__spidmap_lookup(map, spid);
+}
 
-	return ioasid__spidmap_probe(map, spid, &id) ? id : 0;
+/* Leaves of the map's own (not the shared empty one). */
+static uint32_t own_leaves(struct ioasid__spidmap *map)
+{
+	struct ioasid_spid_dir *dir = atomic_load(&map->view.dir);
+	struct ioasid__spidmap fresh;
+	struct ioasid_spid_leaf *empty;
+	uint32_t n = 0;
+
+	/* In a map without SPIDs every leaf is the shared one. */
+	ioasid__spidmap_init(&fresh);
+	empty = atomic_load(&atomic_load(&fresh.view.dir)->leaves[0]);
+	for (uint32_t i = 0; i < IOASID_SPID_DIR_LEAVES; i++)
+		if (atomic_load(&dir->leaves[i]) != empty)
+			n++;
+	return n;
 }
 
 static void test_spidmap_empty_misses(void **state)
@@ -41,6 +56,8 @@ static void test_spidmap_empty_misses(void **state)
 
 	assert_int_equal(probe(map, 0), 0);
 	assert_int_equal(probe(map, 5), 0);
+	assert_int_equal(probe(map, IOASID_CAPACITY_MAX - 1), 0);
+	assert_int_equal(probe(map, IOASID_CAPACITY_MAX), 0);
 	assert_int_equal(probe(map, IOASID_INVALID), 0);
 }
 
@@ -59,70 +76,82 @@ static void test_spidmap_insert_probe_remove(void **state)
 	assert_int_equal(probe(map, 0), 7);
 	assert_int_equal(ioasid__spidmap_insert(map, 100, 9), 0);
 	assert_int_equal(probe(map, 100), 9);
+	assert_int_equal(ioasid__spidmap_insert(map, IOASID_CAPACITY_MAX - 1, 3),
+			 0);
+	assert_int_equal(probe(map, IOASID_CAPACITY_MAX - 1), 3);
 }
 
-static void test_spidmap_grows_and_keeps_all(void **state)
+static void test_spidmap_many_keeps_all(void **state)
 {
 	struct ioasid__spidmap *map = *state;
-	uint64_t seq = ioasid__spidmap_seq(map);
 
 	for (ioasid_t i = 1; i <= 100000; i++)
-		assert_int_equal(ioasid__spidmap_insert(map, i * 7919u, i), 0);
-	assert_true(ioasid__spidmap_changed(map, seq));
+		assert_int_equal(ioasid__spidmap_insert(
+					 map, (i * 7919u) % IOASID_CAPACITY_MAX,
+					 i),
+				 0);
 	for (ioasid_t i = 1; i <= 100000; i++)
-		assert_int_equal(probe(map, i * 7919u), i);
+		assert_int_equal(probe(map, (i * 7919u) % IOASID_CAPACITY_MAX),
+				 i);
 	assert_int_equal(probe(map, 3), 0);
 	for (ioasid_t i = 1; i <= 100000; i += 2)
-		ioasid__spidmap_remove(map, i * 7919u);
+		ioasid__spidmap_remove(map, (i * 7919u) % IOASID_CAPACITY_MAX);
 	for (ioasid_t i = 1; i <= 100000; i++)
-		assert_int_equal(probe(map, i * 7919u), i % 2 ? 0 : i);
+		assert_int_equal(probe(map, (i * 7919u) % IOASID_CAPACITY_MAX),
+				 i % 2 ? 0 : i);
 }
 
 /*
- * Heavy churn at a constant size exercises tombstone clean-up by same-size
- * rebuilds (reusing the spare table); lookups stay right throughout.
+ * Memory follows the ranges in use: one leaf per range of
+ * IOASID_SPID_LEAF_IDS SPIDs, kept after its SPIDs go, never more than the
+ * directory holds however the SPIDs are spread.
  */
-static void test_spidmap_churn_stays_correct(void **state)
+static void test_spidmap_leaves_per_range(void **state)
 {
 	struct ioasid__spidmap *map = *state;
-	ioasid_t live[16];
-	unsigned int seed = 7;
 
-	for (int i = 0; i < 16; i++) {
-		live[i] = (ioasid_t)i;
-		assert_int_equal(ioasid__spidmap_insert(map, live[i], i + 1), 0);
-	}
-	for (int round = 0; round < 200000; round++) {
-		int k = rand_r(&seed) % 16;
-		ioasid_t spid = (ioasid_t)rand_r(&seed) & 0x7fffffff;
+	assert_int_equal(own_leaves(map), 0);
+	assert_int_equal(ioasid__spidmap_insert(map, 1, 1), 0);
+	assert_int_equal(ioasid__spidmap_insert(map, 2, 2), 0);
+	assert_int_equal(own_leaves(map), 1);
+	assert_int_equal(ioasid__spidmap_insert(map, IOASID_SPID_LEAF_IDS, 3), 0);
+	assert_int_equal(own_leaves(map), 2);
+	ioasid__spidmap_remove(map, IOASID_SPID_LEAF_IDS);
+	assert_int_equal(own_leaves(map), 2);
+	for (ioasid_t r = 0; r < IOASID_SPID_DIR_LEAVES; r++) {
+		ioasid_t spid = r * IOASID_SPID_LEAF_IDS + 7;
 
-		if (probe(map, spid))
-			continue;
-		ioasid__spidmap_remove(map, live[k]);
-		assert_int_equal(probe(map, live[k]), 0);
-		assert_int_equal(ioasid__spidmap_insert(map, spid, k + 1), 0);
-		live[k] = spid;
+		assert_int_equal(ioasid__spidmap_insert(map, spid, r + 10), 0);
 	}
-	for (int i = 0; i < 16; i++)
-		assert_int_equal(probe(map, live[i]), i + 1);
+	assert_int_equal(own_leaves(map), IOASID_SPID_DIR_LEAVES);
+	assert_int_equal(probe(map, 5 * IOASID_SPID_LEAF_IDS + 7), 15);
 }
 
+/*
+ * Every allocation an insert makes (the directory, then the leaf) can fail,
+ * and a failure changes nothing: the map reads as before and takes the same
+ * insert afterwards.
+ */
 static void test_spidmap_insert_enomem_changes_nothing(void **state)
 {
 	struct ioasid__spidmap *map = *state;
-	ioasid_t i;
 
-	/* Fill to just below the first growth, then make the growth fail. */
-	for (i = 1; i <= 6; i++)
-		assert_int_equal(ioasid__spidmap_insert(map, i, i), 0);
-	ioasid__alloc_fail_nth(1);
-	assert_int_equal(ioasid__spidmap_insert(map, 7, 7), -ENOMEM);
-	ioasid__alloc_fail_nth(0);
-	assert_int_equal(probe(map, 7), 0);
-	for (i = 1; i <= 6; i++)
-		assert_int_equal(probe(map, i), i);
+	for (int nth = 1; nth <= 2; nth++) {
+		ioasid__alloc_fail_nth(nth);
+		assert_int_equal(ioasid__spidmap_insert(map, 7, 7), -ENOMEM);
+		ioasid__alloc_fail_nth(0);
+		assert_int_equal(probe(map, 7), 0);
+		assert_int_equal(own_leaves(map), 0);
+	}
 	assert_int_equal(ioasid__spidmap_insert(map, 7, 7), 0);
+	ioasid__alloc_fail_nth(1);
+	assert_int_equal(ioasid__spidmap_insert(map, 5000, 8), -ENOMEM);
+	ioasid__alloc_fail_nth(0);
+	assert_int_equal(probe(map, 5000), 0);
+	assert_int_equal(own_leaves(map), 1);
+	assert_int_equal(ioasid__spidmap_insert(map, 8, 9), 0); /* no allocation */
 	assert_int_equal(probe(map, 7), 7);
+	assert_int_equal(probe(map, 8), 9);
 }
 
 int main(void)
@@ -132,9 +161,9 @@ int main(void)
 						map_setup, map_teardown),
 		cmocka_unit_test_setup_teardown(test_spidmap_insert_probe_remove,
 						map_setup, map_teardown),
-		cmocka_unit_test_setup_teardown(test_spidmap_grows_and_keeps_all,
+		cmocka_unit_test_setup_teardown(test_spidmap_many_keeps_all,
 						map_setup, map_teardown),
-		cmocka_unit_test_setup_teardown(test_spidmap_churn_stays_correct,
+		cmocka_unit_test_setup_teardown(test_spidmap_leaves_per_range,
 						map_setup, map_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_spidmap_insert_enomem_changes_nothing, map_setup,

@@ -153,7 +153,7 @@ static void op_spid_attach(struct worker *w)
 	 * Per-worker SPIDs, so only this worker's own earlier attach (after
 	 * the counter wrapped) can make it EEXIST.
 	 */
-	spid = (uint32_t)w->index << 24 | (w->next_spid++ % SPID_SPAN);
+	spid = (uint32_t)w->index << 16 | (w->next_spid++ % SPID_SPAN);
 	ret = ioasid_spid_attach(w->owned[k].set, w->owned[k].id, spid);
 	if (ret == -EEXIST)
 		return;
@@ -165,7 +165,7 @@ static void op_spid_find(struct worker *w)
 {
 	struct ioasid_set *set = rand_r(&w->seed) % 2 ? w->own : w->st->shared;
 	int who = rand_r(&w->seed) % NR_WORKERS;
-	ioasid_t spid = (uint32_t)who << 24 | (rand_r(&w->seed) % SPID_SPAN);
+	ioasid_t spid = (uint32_t)who << 16 | (rand_r(&w->seed) % SPID_SPAN);
 	bool get = w->nr_held < MAX_HELD && rand_r(&w->seed) % 2;
 	ioasid_t id;
 	int ret = ioasid_spid_find(set, spid, get, &id);
