@@ -95,18 +95,30 @@ alloc_locked(struct ioasid_set *set, ioasid_t min, ioasid_t max, void *private,
 	struct ioasid_ns *ns = set->ns;
 	bool custom = false;
 	ioasid_t id;
-	int ret;
+	int ret = 0;
 
-	ret = ioasid__set_reserve_member(set);
-	if (!ret)
+	if (!ioasid__set_has_room(set))
+		ret = ioasid__set_reserve_member(set);
+	if (ret)
+		goto out_unlock;
+	if (ns->has_allocator) {
 		ret = ioasid__allocator_take(ns, min, max, &id, &custom);
+	} else {
+		/* A near miss: the search beyond min's bitmap word. */
+		ret = ioasid__bitmap_find(ns->bitmap, min, max, &id);
+		if (!ret)
+			ioasid__bitmap_set(ns->bitmap, id);
+	}
 	if (!ret)
 		alloc_commit(ns, set, id, private, custom);
+out_unlock:
 	ioasid__lock_release(&ns->lock);
 	if (ret)
 		return ret;
 	*idp = id;
-	return alloc_notify(set, id, private);
+	if (ioasid__notify_wanted(set))
+		return alloc_notify(set, id, private);
+	return 0;
 }
 
 static __attribute__((noinline, cold)) int
