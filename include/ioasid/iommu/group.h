@@ -83,9 +83,11 @@ struct ioasid_group;
 struct ioasid_device;
 struct ioasid_group_notifier;
 
-/* Names: group names, device names, device parents and driver names are
- * 1 .. IOASID_NAME_MAX - 1 bytes of printable ASCII without '/' (a parent
- * may contain '/'), and neither "." nor "..". */
+/* Names: group names, device names and driver names are
+ * 1 .. IOASID_NAME_MAX - 1 bytes of printable ASCII other than blank and
+ * '/', and neither "." nor "..". A device parent is such names joined by
+ * single '/' (none leading, trailing or doubled), each name any length,
+ * 1 .. 2 * IOASID_NAME_MAX - 1 bytes in all. */
 #define IOASID_NAME_MAX 64
 /* A link name is a device name with an instance suffix: "name.N". */
 #define IOASID_LINK_NAME_MAX (IOASID_NAME_MAX + 12)
