@@ -16,7 +16,10 @@
  * (domain_internal.h), so the public attach and detach calls refuse it
  * even to the container's owner, and every attachment it has is one the
  * container made and undoes before freeing it. That is why a model's
- * ioasid_domain_free() cannot fail.
+ * ioasid__container_domain_free() cannot fail. Its page tables and faults
+ * are the container's too: the models map, unmap and read faults through
+ * the domain's _held calls, and the public ones refuse the domain, so the
+ * tables always hold exactly the container's mappings.
  */
 #include <errno.h>
 #include <string.h>
@@ -332,6 +335,14 @@ int ioasid__container_domain_alloc(struct ioasid_container *c,
 	if (!ret)
 		ioasid__domain_set_holder(*domp, c); /* before anyone sees it */
 	return ret;
+}
+
+void ioasid__container_domain_free(struct ioasid_container *c,
+				   struct ioasid_domain *domain)
+{
+	/* Every attachment of a domain c holds is one c made, and c has
+	 * undone them all: this cannot fail. */
+	ioasid__domain_free_held(domain, c);
 }
 
 int ioasid__container_group_attach(struct ioasid_container *c,

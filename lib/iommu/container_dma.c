@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "iommu/container_internal.h"
+#include "iommu/domain_internal.h"
 #include "iommu/platform_internal.h"
 #include "util/alloc.h"
 
@@ -181,9 +182,9 @@ int ioasid_container_fault_read(struct ioasid_container *c,
 
 	pthread_mutex_lock(&c->lock);
 	for (unsigned int i = 0; i < c->nr_domains && n < max; i++) {
-		n += (uint32_t)ioasid_domain_fault_read(c->domains[i]->domain,
-							faults + n, max - n,
-							lost ? &l : NULL);
+		n += (uint32_t)ioasid__domain_fault_read_held(
+			c->domains[i]->domain, faults + n, max - n,
+			lost ? &l : NULL, c);
 		if (lost)
 			dropped += l;
 	}

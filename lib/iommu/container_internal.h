@@ -95,10 +95,16 @@ extern const struct container_ops ioasid__container_type1_ops;
 extern const struct container_ops ioasid__container_spapr_ops;
 
 /* container.c helpers for the models */
-/* A PAGING domain on iommu held by c: only c attaches it to anything. */
+/* A PAGING domain on iommu held by c: only c attaches, maps, unmaps,
+ * reads faults of or frees it (with the _held calls of domain_internal.h,
+ * passing c). */
 int ioasid__container_domain_alloc(struct ioasid_container *c,
 				   struct ioasid_iommu *iommu,
 				   struct ioasid_domain **domp);
+/* Free one of c's domains once c has detached it everywhere. Never
+ * fails. */
+void ioasid__container_domain_free(struct ioasid_container *c,
+				   struct ioasid_domain *domain);
 /* Attach g to / detach g from one of c's domains, with c's owner. The
  * detach cannot fail on a group the container attached. */
 int ioasid__container_group_attach(struct ioasid_container *c,

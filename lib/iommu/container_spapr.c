@@ -16,6 +16,7 @@
 #include <errno.h>
 
 #include "iommu/container_internal.h"
+#include "iommu/domain_internal.h"
 #include "util/alloc.h"
 
 _Static_assert(IOASID_SPAPR_DMA32_START == 0,
@@ -37,10 +38,11 @@ static uint64_t spapr_pgsize(struct ioasid_container *c)
 	return bitmap & -bitmap;
 }
 
-static void spapr_clear_all(struct ioasid_domain *table)
+static void spapr_clear_all(struct ioasid_container *c,
+			    struct ioasid_domain *table)
 {
 	/* -ENOENT when the table holds nothing: that is the goal. */
-	ioasid_domain_unmap(table, 0, UINT64_MAX, 0, NULL);
+	ioasid__domain_unmap_held(table, 0, UINT64_MAX, 0, NULL, c);
 }
 
 /* Is the whole window usable on this IOMMU? */
@@ -97,7 +99,7 @@ static int spapr_attach_group(struct ioasid_container *c,
 	c->nr_ranges = 1;
 	return 0;
 free_domain:
-	ioasid_domain_free(cd->domain);
+	ioasid__container_domain_free(c, cd->domain);
 free:
 	ioasid__free(c->domains);
 	c->domains = NULL;
@@ -113,7 +115,7 @@ static void spapr_detach_group(struct ioasid_container *c,
 
 	if (!cd)
 		return;
-	spapr_clear_all(cd->domain);
+	spapr_clear_all(c, cd->domain);
 	ioasid__container_group_detach(c, cg->group);
 	cg->cd = NULL;
 	cd->nr_groups = 0;
@@ -122,7 +124,7 @@ static void spapr_detach_group(struct ioasid_container *c,
 static void spapr_release(struct ioasid_container *c)
 {
 	if (c->nr_domains) {
-		ioasid_domain_free(c->domains[0]->domain);
+		ioasid__container_domain_free(c, c->domains[0]->domain);
 		ioasid__free(c->domains[0]);
 	}
 	ioasid__free(c->domains);
@@ -176,8 +178,8 @@ static int spapr_map(struct ioasid_container *c, const struct ioasid_dma_map *ma
 		ret = spapr_check_range(c, map->iova, map->size, map->vaddr);
 	if (ret)
 		return ret;
-	return ioasid_domain_map(spapr_table(c), map->iova, map->vaddr, map->size,
-				 prot, 0);
+	return ioasid__domain_map_held(spapr_table(c), map->iova, map->vaddr,
+				       map->size, prot, 0, c);
 }
 
 static int spapr_unmap(struct ioasid_container *c,
@@ -190,8 +192,8 @@ static int spapr_unmap(struct ioasid_container *c,
 	ret = spapr_check_range(c, unmap->iova, unmap->size, 0);
 	if (ret)
 		return ret;
-	ret = ioasid_domain_unmap(spapr_table(c), unmap->iova, unmap->size,
-				  IOASID_UNMAP_SPLIT, unmapped);
+	ret = ioasid__domain_unmap_held(spapr_table(c), unmap->iova, unmap->size,
+					IOASID_UNMAP_SPLIT, unmapped, c);
 	return ret == -ENOENT ? 0 : ret; /* clearing clear TCEs is no error */
 }
 

@@ -159,15 +159,15 @@ static int type1_replay(struct ioasid_container *c, struct ioasid_domain *domain
 	for (i = 0; i < c->nr_maps; i++) {
 		const struct dma_mapping *m = &c->maps[i];
 
-		ret = ioasid_domain_map(domain, m->iova, m->vaddr, m->size,
-					m->prot, 0);
+		ret = ioasid__domain_map_held(domain, m->iova, m->vaddr, m->size,
+					      m->prot, 0, c);
 		if (ret)
 			break;
 	}
 	if (ret)
 		while (i--)
-			ioasid_domain_unmap(domain, c->maps[i].iova,
-					    c->maps[i].size, 0, NULL);
+			ioasid__domain_unmap_held(domain, c->maps[i].iova,
+						  c->maps[i].size, 0, NULL, c);
 	return ret;
 }
 
@@ -213,7 +213,7 @@ static int type1_new_domain(struct ioasid_container *c,
 free_ranges:
 	ioasid__free(ranges);
 free_domain:
-	ioasid_domain_free(cd->domain);
+	ioasid__container_domain_free(c, cd->domain);
 free_cd:
 	ioasid__free(cd);
 	return ret;
@@ -274,7 +274,7 @@ static void type1_drop_domain(struct ioasid_container *c,
 	c->nr_domains--;
 	/* Its groups and PASIDs are detached, and nobody else can attach a
 	 * domain the container holds: this cannot fail. */
-	ioasid_domain_free(cd->domain);
+	ioasid__container_domain_free(c, cd->domain);
 	ioasid__free(cd);
 	type1_ranges_refresh(c);
 }
@@ -378,15 +378,15 @@ static int type1_map_domains(struct ioasid_container *c,
 	int ret = 0;
 
 	for (i = 0; i < c->nr_domains; i++) {
-		ret = ioasid_domain_map(c->domains[i]->domain, m->iova, m->vaddr,
-					m->size, m->prot, 0);
+		ret = ioasid__domain_map_held(c->domains[i]->domain, m->iova,
+					      m->vaddr, m->size, m->prot, 0, c);
 		if (ret)
 			break;
 	}
 	if (ret)
 		while (i--)
-			ioasid_domain_unmap(c->domains[i]->domain, m->iova, m->size,
-					    0, NULL);
+			ioasid__domain_unmap_held(c->domains[i]->domain, m->iova,
+						  m->size, 0, NULL, c);
 	return ret;
 }
 
@@ -456,8 +456,8 @@ static int type1_unmap(struct ioasid_container *c,
 		const struct dma_mapping *m = &c->maps[hi];
 
 		for (unsigned int d = 0; d < c->nr_domains; d++)
-			ioasid_domain_unmap(c->domains[d]->domain, m->iova,
-					    m->size, 0, NULL);
+			ioasid__domain_unmap_held(c->domains[d]->domain,
+						  m->iova, m->size, 0, NULL, c);
 		*unmapped += m->size;
 	}
 	if (hi == lo)

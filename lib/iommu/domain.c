@@ -18,6 +18,13 @@
  * invalidated before unmap returns; page tables that an unmap (or a failed
  * map) unlinks go back to the IOMMU's table cache only after an RCU grace
  * period because ioasid_iommu_translate() walks without the lock.
+ *
+ * A domain private to a holder (a container's, domain_internal.h) is
+ * changed only by the _held calls that name it; the public calls pass no
+ * holder, so they refuse it with -EPERM before looking at anything else
+ * (free: after -EBUSY, which an attached domain answers whoever asks). The
+ * holder is constant once the domain is visible, so the check needs no
+ * lock.
  */
 #include <errno.h>
 #include <string.h>
@@ -140,17 +147,23 @@ err_free_dom:
 	return ret;
 }
 
-int ioasid_domain_free(struct ioasid_domain *dom)
+int ioasid__domain_free_held(struct ioasid_domain *dom, const void *holder)
 {
+	int ret = 0;
+
 	if (!dom)
 		return 0;
 	pthread_mutex_lock(&dom->lock);
-	if (dom->attachments) {
-		pthread_mutex_unlock(&dom->lock);
-		return -EBUSY;
-	}
-	dom->dying = true;
+	/* An attached domain is busy whoever asks, as it always was. */
+	if (dom->attachments)
+		ret = -EBUSY;
+	else if (dom->holder != holder)
+		ret = -EPERM;
+	else
+		dom->dying = true;
 	pthread_mutex_unlock(&dom->lock);
+	if (ret)
+		return ret;
 	/*
 	 * Translations that found the domain before it was detached may still
 	 * walk its tables. The domain's tag is never reused, so its IOTLB
@@ -159,6 +172,11 @@ int ioasid_domain_free(struct ioasid_domain *dom)
 	ioasid__rcu_synchronize();
 	domain_release(dom);
 	return 0;
+}
+
+int ioasid_domain_free(struct ioasid_domain *dom)
+{
+	return ioasid__domain_free_held(dom, NULL);
 }
 
 enum ioasid_domain_type ioasid_domain_type(const struct ioasid_domain *dom)
@@ -198,13 +216,16 @@ static int map_check_args(const struct ioasid_domain *dom, uint64_t iova, uint64
 	return 0;
 }
 
-int ioasid_domain_map(struct ioasid_domain *dom, uint64_t iova, uint64_t phys,
-		      uint64_t length, uint32_t prot, uint32_t flags)
+int ioasid__domain_map_held(struct ioasid_domain *dom, uint64_t iova,
+			    uint64_t phys, uint64_t length, uint32_t prot,
+			    uint32_t flags, const void *holder)
 {
 	struct ioasid__pt_reclaim rc = { 0 };
 	uint64_t last = iova + length - 1;
 	int ret;
 
+	if (dom->holder != holder)
+		return -EPERM;
 	ret = map_check_args(dom, iova, phys, length, prot, flags);
 	if (ret)
 		return ret;
@@ -225,6 +246,12 @@ int ioasid_domain_map(struct ioasid_domain *dom, uint64_t iova, uint64_t phys,
 	pthread_mutex_unlock(&dom->lock);
 	reclaim_defer(dom->iommu, &rc);
 	return ret;
+}
+
+int ioasid_domain_map(struct ioasid_domain *dom, uint64_t iova, uint64_t phys,
+		      uint64_t length, uint32_t prot, uint32_t flags)
+{
+	return ioasid__domain_map_held(dom, iova, phys, length, prot, flags, NULL);
 }
 
 /* ------------------------------------------------------------------------
@@ -333,14 +360,18 @@ out_invalidate:
 	return 0;
 }
 
-/* Check the arguments, clip to the aperture, unmap under the lock. */
+/* Check the holder and the arguments, clip to the aperture, unmap under
+ * the lock. */
 static int domain_unmap(struct ioasid_domain *dom, uint64_t iova, uint64_t length,
-			uint32_t flags, enum unmap_rules rules, uint64_t *unmapped)
+			uint32_t flags, enum unmap_rules rules, uint64_t *unmapped,
+			const void *holder)
 {
 	struct ioasid__pt_reclaim rc = { 0 };
 	uint64_t last = iova + length - 1, bytes = 0;
-	int ret = unmap_check_args(dom, iova, length, flags);
+	int ret = -EPERM;
 
+	if (dom->holder == holder)
+		ret = unmap_check_args(dom, iova, length, flags);
 	if (ret)
 		goto out;
 	ret = rules == UNMAP_TYPE1 ? 0 : -ENOENT;
@@ -361,17 +392,26 @@ out:
 	return ret;
 }
 
+int ioasid__domain_unmap_held(struct ioasid_domain *dom, uint64_t iova,
+			      uint64_t length, uint32_t flags, uint64_t *unmapped,
+			      const void *holder)
+{
+	return domain_unmap(dom, iova, length, flags,
+			    flags & IOASID_UNMAP_SPLIT ? UNMAP_SPLIT : UNMAP_IOAS,
+			    unmapped, holder);
+}
+
 int ioasid_domain_unmap(struct ioasid_domain *dom, uint64_t iova,
 			uint64_t length, uint32_t flags, uint64_t *unmapped)
 {
-	return domain_unmap(dom, iova, length, flags,
-			    flags & IOASID_UNMAP_SPLIT ? UNMAP_SPLIT : UNMAP_IOAS, unmapped);
+	return ioasid__domain_unmap_held(dom, iova, length, flags, unmapped, NULL);
 }
 
 int ioasid__domain_unmap_type1(struct ioasid_domain *dom, uint64_t iova,
-			       uint64_t length, uint64_t *unmapped)
+			       uint64_t length, uint64_t *unmapped,
+			       const void *holder)
 {
-	return domain_unmap(dom, iova, length, 0, UNMAP_TYPE1, unmapped);
+	return domain_unmap(dom, iova, length, 0, UNMAP_TYPE1, unmapped, holder);
 }
 
 /* ------------------------------------------------------------------------

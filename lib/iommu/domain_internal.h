@@ -13,7 +13,12 @@
  * domains out). The platform layer then attaches and detaches it only on
  * the holder's behalf and the public attach and detach calls refuse it, so
  * nobody else can pin it (its holder's free would fail) or unpin it (it
- * could be freed under its holder).
+ * could be freed under its holder). Likewise its page table, fault ring
+ * and life are the holder's: the public map, unmap, fault read and free
+ * refuse it with -EPERM (free: -EBUSY first while it is attached), and the
+ * holder uses the _held calls below, so the table never drifts from the
+ * holder's record of what it mapped. Calls that only look (translate,
+ * iova_to_phys, query, ranges) stay open.
  *
  * The IOTLB is keyed by (domain, PASID, page), not by device: detaching one
  * device does not make another device's cached translations through the
@@ -52,6 +57,24 @@ void ioasid__domain_set_holder(struct ioasid_domain *dom, const void *holder);
 const void *ioasid__domain_holder(const struct ioasid_domain *dom);
 
 /*
+ * The calls on behalf of a domain's holder: the public calls of
+ * ioasid/iommu/domain.h (which pass holder NULL), but -EPERM unless the
+ * domain has exactly this holder, checked before anything else; for free,
+ * right after -EBUSY, which an attached domain answers whoever asks. Free
+ * cannot fail for the holder once it has detached all it attached.
+ */
+int ioasid__domain_map_held(struct ioasid_domain *dom, uint64_t iova,
+			    uint64_t phys, uint64_t length, uint32_t prot,
+			    uint32_t flags, const void *holder);
+int ioasid__domain_unmap_held(struct ioasid_domain *dom, uint64_t iova,
+			      uint64_t length, uint32_t flags, uint64_t *unmapped,
+			      const void *holder);
+int ioasid__domain_fault_read_held(struct ioasid_domain *dom,
+				   struct ioasid_fault *faults, uint32_t max,
+				   uint64_t *lost, const void *holder);
+int ioasid__domain_free_held(struct ioasid_domain *dom, const void *holder);
+
+/*
  * ioasid__domain_iotlb_flush - invalidate the domain's IOTLB entries for
  * one PASID, or for all with IOASID__PASID_ALL. Never fails.
  */
@@ -71,9 +94,10 @@ void ioasid__domain_fault_record(struct ioasid_domain *dom,
  * ioasid__domain_unmap_type1 - unmap with VFIO type1 rules instead of IOAS
  * rules: an unmap that would split an area fails with -EINVAL (not
  * -ENOENT), and a range holding nothing succeeds with *unmapped = 0. Other
- * errors as ioasid_domain_unmap() without flags.
+ * errors as ioasid__domain_unmap_held() without flags (holder: as there).
  */
 int ioasid__domain_unmap_type1(struct ioasid_domain *dom, uint64_t iova,
-			       uint64_t length, uint64_t *unmapped);
+			       uint64_t length, uint64_t *unmapped,
+			       const void *holder);
 
 #endif /* IOASID_LIB_IOMMU_DOMAIN_INTERNAL_H */

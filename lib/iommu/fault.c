@@ -6,7 +6,9 @@
  * that the domain's owner drains. As a hardware fault log does, a full
  * ring keeps the oldest faults and counts the new ones it drops. Faults are
  * the slow path of translation, so the ring simply takes its own mutex; it
- * is a leaf lock (nothing is called while holding it).
+ * is a leaf lock (nothing is called while holding it). The faults of a
+ * domain private to a holder (domain_internal.h) are the holder's to read:
+ * the public read refuses them with -EPERM.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -69,12 +71,15 @@ int ioasid__domain_fault(struct ioasid_domain *dom, uint32_t devid, uint32_t pas
 	return err;
 }
 
-int ioasid_domain_fault_read(struct ioasid_domain *dom, struct ioasid_fault *faults,
-			     uint32_t max, uint64_t *lost)
+int ioasid__domain_fault_read_held(struct ioasid_domain *dom,
+				   struct ioasid_fault *faults, uint32_t max,
+				   uint64_t *lost, const void *holder)
 {
 	struct ioasid__fault_ring *ring = &dom->faults;
 	uint32_t n;
 
+	if (ioasid__domain_holder(dom) != holder)
+		return -EPERM;
 	pthread_mutex_lock(&ring->lock);
 	for (n = 0; n < max && ring->count; n++) {
 		faults[n] = ring->slots[ring->head];
@@ -87,4 +92,10 @@ int ioasid_domain_fault_read(struct ioasid_domain *dom, struct ioasid_fault *fau
 	}
 	pthread_mutex_unlock(&ring->lock);
 	return (int)n;
+}
+
+int ioasid_domain_fault_read(struct ioasid_domain *dom, struct ioasid_fault *faults,
+			     uint32_t max, uint64_t *lost)
+{
+	return ioasid__domain_fault_read_held(dom, faults, max, lost, NULL);
 }

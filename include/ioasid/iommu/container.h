@@ -49,7 +49,14 @@
  * of a container's domain is therefore one the container made and undoes,
  * and freeing the container or detaching its last group never leaves a
  * domain or an attachment behind. PASIDs go through
- * ioasid_container_attach_pasid().
+ * ioasid_container_attach_pasid(). The domain calls that would change a
+ * container's domain behind it refuse it too: ioasid_domain_map(),
+ * ioasid_domain_unmap() and ioasid_domain_fault_read() with EPERM,
+ * ioasid_domain_free() with EBUSY (the domain is attached while the
+ * container has it). Its page table thus holds exactly the mappings
+ * MAP_DMA made and UNMAP_DMA left, and its faults are read through
+ * ioasid_container_fault_read(); translation and the query calls of
+ * ioasid/iommu/domain.h still answer.
  *
  * Addresses. vaddr is the "physical" address the domain maps to (see
  * ioasid/iommu/domain.h: in ioasidd, an address in a memfd region the

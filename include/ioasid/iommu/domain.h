@@ -38,6 +38,19 @@
  * DESIGN.md §4 and never sets errno. A call that fails changes nothing: no
  * entry, table, area, IOTLB entry or counter is left behind.
  *
+ * Containers' domains: a domain a VFIO-style container allocated
+ * (ioasid/iommu/container.h) is the container's alone, as VFIO type1 never
+ * hands its domains out; a caller may still reach one through
+ * ioasid_device_domain(). ioasid_domain_map(), ioasid_domain_unmap() and
+ * ioasid_domain_fault_read() refuse it with -EPERM (DESIGN.md §4: an object
+ * owned by someone else) before any other check, and ioasid_domain_free()
+ * refuses it too, so its page table always holds exactly the container's
+ * MAP_DMA mappings and its faults reach ioasid_container_fault_read(). The
+ * calls that only look (ioasid_iommu_translate(),
+ * ioasid_domain_iova_to_phys(), ioasid_domain_iova_ranges(),
+ * ioasid_domain_query(), ioasid_domain_pgtable_bytes(), the type and IOMMU
+ * getters) and IOTLB invalidation, which is always safe, accept it.
+ *
  * Thread safety: every function may be called from any thread. Map, unmap
  * and the other calls that change a domain are serialised by the domain's
  * lock. ioasid_iommu_translate() takes no lock on an IOTLB hit or miss
@@ -190,7 +203,9 @@ int ioasid_domain_alloc(struct ioasid_iommu *iommu, enum ioasid_domain_type type
  * waits for an RCU grace period before reclaiming memory, so translations
  * that found the domain under rcu_read_lock() before it was detached
  * complete safely. Accepts NULL (returns 0).
- * Errors: -EBUSY the domain is attached.
+ * Errors, in this order: -EBUSY the domain is attached (a container's
+ * domain included); -EPERM the domain is a container's (the container
+ * frees it when its last group leaves or it is freed).
  */
 int ioasid_domain_free(struct ioasid_domain *dom);
 
@@ -211,6 +226,7 @@ struct ioasid_iommu *ioasid_domain_iommu(const struct ioasid_domain *dom);
  * remaining length. flags must be 0 (none defined yet).
  *
  * Errors, checked in this order:
+ *   -EPERM       the domain is a container's (see the top of this file);
  *   -EOPNOTSUPP  unknown bits in flags or prot;
  *   -EINVAL      neither IOASID_PROT_READ nor IOASID_PROT_WRITE; the domain
  *                is not a PAGING domain (iommu_map() on an identity or
@@ -246,6 +262,7 @@ int ioasid_domain_map(struct ioasid_domain *dom, uint64_t iova, uint64_t phys,
  * before this returns.
  *
  * Errors, checked in this order:
+ *   -EPERM       the domain is a container's (see the top of this file);
  *   -EOPNOTSUPP  unknown flags;
  *   -EINVAL      length 0; the domain is not a PAGING domain;
  *   -EOVERFLOW   iova + length wraps;
@@ -357,8 +374,9 @@ struct ioasid_fault {
  * The ring holds IOASID_DOMAIN_FAULT_RING faults; faults arriving while it
  * is full are dropped and counted. If lost is not NULL, *lost receives the
  * number of faults dropped since the previous read that asked for it, and
- * that count restarts from 0.
- * Never fails: returns 0 when nothing is pending.
+ * that count restarts from 0. Returns 0 when nothing is pending.
+ * Errors: -EPERM the domain is a container's (ioasid_container_fault_read()
+ * reads its faults); nothing is moved and *lost is not written.
  */
 int ioasid_domain_fault_read(struct ioasid_domain *dom, struct ioasid_fault *faults,
 			     uint32_t max, uint64_t *lost);

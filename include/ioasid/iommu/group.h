@@ -567,7 +567,8 @@ int ioasid_device_detach_pasid(struct ioasid_device *dev,
  * stays valid while the domain stays attached. The domain may be a
  * container's; it can then be inspected (ioasid_domain_query(),
  * ioasid_domain_iova_to_phys(), ...) but not attached to anything else or
- * detached (-EPERM), and not freed while attached (-EBUSY).
+ * detached (-EPERM), not mapped, unmapped or have its faults read (-EPERM,
+ * see ioasid/iommu/domain.h), and not freed (-EBUSY while attached).
  */
 struct ioasid_domain *ioasid_device_domain(struct ioasid_device *dev,
 					   ioasid_t pasid);

@@ -315,14 +315,14 @@ static void test_domain_unmap_type1_rules(void **state)
 	struct ioasid_domain *d = f->dom;
 	uint64_t n = 123;
 
-	assert_int_equal(ioasid__domain_unmap_type1(d, MIB(4), MIB(1), &n), 0);
+	assert_int_equal(ioasid__domain_unmap_type1(d, MIB(4), MIB(1), &n, NULL), 0);
 	assert_int_equal(n, 0);
 	assert_int_equal(ioasid_domain_map(d, MIB(4), MIB(8), MIB(1), PROT_RW, 0), 0);
-	assert_int_equal(ioasid__domain_unmap_type1(d, MIB(4), KIB(4), &n), -EINVAL);
+	assert_int_equal(ioasid__domain_unmap_type1(d, MIB(4), KIB(4), &n, NULL), -EINVAL);
 	assert_int_equal(n, 0);
-	assert_int_equal(ioasid__domain_unmap_type1(d, MIB(4), 0, &n), -EINVAL);
-	assert_int_equal(ioasid__domain_unmap_type1(d, UINT64_MAX, 2, &n), -EOVERFLOW);
-	assert_int_equal(ioasid__domain_unmap_type1(d, MIB(2), MIB(4), &n), 0);
+	assert_int_equal(ioasid__domain_unmap_type1(d, MIB(4), 0, &n, NULL), -EINVAL);
+	assert_int_equal(ioasid__domain_unmap_type1(d, UINT64_MAX, 2, &n, NULL), -EOVERFLOW);
+	assert_int_equal(ioasid__domain_unmap_type1(d, MIB(2), MIB(4), &n, NULL), 0);
 	assert_int_equal(n, MIB(1));
 }
 
@@ -346,6 +346,73 @@ static void test_domain_free_refuses_while_attached(void **state)
 	assert_int_equal(ioasid_domain_map(d, MIB(4), MIB(8), MIB(1), PROT_RW, 0), 0);
 	/* A domain with mappings frees; its tables go with it. */
 	assert_int_equal(ioasid_domain_free(d), 0);
+}
+
+/*
+ * A domain private to a holder (a container's) is changed only through
+ * the _held calls naming that holder: the public map, unmap and fault
+ * read refuse it with -EPERM before any other check, free (after -EBUSY
+ * while attached) too, and they change nothing; the calls that only look
+ * still answer.
+ */
+static void test_domain_held_refuses_public_mutators(void **state)
+{
+	static const char holder, other;
+	struct dom_fixture *f = *state;
+	struct ioasid_domain *d = paging_new(f->iommu);
+	struct ioasid_domain_info before, info;
+	struct ioasid_fault fault;
+	uint64_t n = 7, lost = 7, phys;
+
+	ioasid__domain_set_holder(d, &holder);
+	assert_int_equal(ioasid__domain_map_held(d, MIB(4), MIB(8), MIB(1), PROT_RW,
+						 0, &holder), 0);
+	ioasid_domain_query(d, &before);
+	assert_int_equal(ioasid_domain_map(d, MIB(6), MIB(8), KIB(4), PROT_RW, 0),
+			 -EPERM);
+	assert_int_equal(ioasid_domain_map(d, MIB(6), MIB(8), KIB(4), 0, 1), -EPERM);
+	assert_int_equal(ioasid__domain_map_held(d, MIB(6), MIB(8), KIB(4),
+						 PROT_RW, 0, &other), -EPERM);
+	assert_int_equal(ioasid_domain_unmap(d, MIB(4), MIB(1), 0, &n), -EPERM);
+	assert_int_equal(n, 0);
+	n = 7;
+	assert_int_equal(ioasid_domain_unmap(d, MIB(4), KIB(4), IOASID_UNMAP_SPLIT,
+					     &n), -EPERM);
+	assert_int_equal(n, 0);
+	assert_int_equal(ioasid__domain_unmap_type1(d, 0, UINT64_MAX, &n, NULL), -EPERM);
+	assert_int_equal(ioasid__domain_unmap_held(d, MIB(4), MIB(1), 0, &n,
+						   &other), -EPERM);
+	assert_same_info(d, &before);
+	/* Lookups and DMA still work; the fault is the holder's to read. */
+	assert_int_equal(ioasid_domain_iova_to_phys(d, MIB(4) + 8, &phys), 0);
+	assert_int_equal(phys, MIB(8) + 8);
+	assert_int_equal(ioasid_iommu_translate(f->iommu, d, 3, 0, MIB(5),
+						IOASID_ACCESS_READ, &phys), -EFAULT);
+	assert_int_equal(ioasid_domain_fault_read(d, &fault, 1, &lost), -EPERM);
+	assert_int_equal(lost, 7);
+	ioasid_domain_query(d, &info);
+	assert_int_equal(info.faults_pending, 1);
+	assert_int_equal(ioasid__domain_fault_read_held(d, &fault, 1, &lost,
+							&other), -EPERM);
+	assert_int_equal(ioasid__domain_fault_read_held(d, &fault, 1, &lost,
+							&holder), 1);
+	assert_int_equal(fault.addr, MIB(5));
+	assert_int_equal(lost, 0);
+	/* Free: -EBUSY while attached whoever asks, then -EPERM but to the
+	 * holder, for whom it cannot fail. */
+	assert_int_equal(ioasid__domain_attach_get(d), 0);
+	assert_int_equal(ioasid_domain_free(d), -EBUSY);
+	assert_int_equal(ioasid__domain_free_held(d, &holder), -EBUSY);
+	ioasid__domain_attach_put(d);
+	assert_int_equal(ioasid_domain_free(d), -EPERM);
+	assert_int_equal(ioasid__domain_free_held(d, &other), -EPERM);
+	assert_int_equal(ioasid__domain_unmap_held(d, MIB(4), MIB(1), 0, &n,
+						   &holder), 0);
+	assert_int_equal(n, MIB(1));
+	assert_int_equal(ioasid__domain_map_held(d, MIB(4), MIB(8), MIB(1), PROT_RW,
+						 0, &holder), 0);
+	assert_int_equal(ioasid__domain_free_held(d, &holder), 0);
+	assert_int_equal(ioasid__domain_free_held(NULL, &holder), 0);
 }
 
 static void test_domain_non_paging_refuse_map(void **state)
@@ -427,6 +494,7 @@ int main(void)
 		T(test_domain_unmap_refuses_to_bisect),
 		T(test_domain_unmap_type1_rules),
 		T(test_domain_free_refuses_while_attached),
+		T(test_domain_held_refuses_public_mutators),
 		T(test_domain_non_paging_refuse_map),
 		T(test_domain_iova_ranges),
 	};

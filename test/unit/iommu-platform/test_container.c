@@ -544,6 +544,119 @@ static void test_container_domain_refuses_outside_detach(void **state)
 	assert_null(ioasid_device_domain(x->d[0], 0));
 }
 
+/* What a refused call must leave as it was: the domain's mappings, tables
+ * and attachments (faults aside: translations in the tests add some). */
+static void domain_snapshot(struct ioasid_domain *dom,
+			    struct ioasid_domain_info *di)
+{
+	ioasid_domain_query(dom, di);
+	di->faults_pending = 0;
+}
+
+/*
+ * Nor can anyone change the container's page tables behind it: a map or
+ * unmap through the generic domain calls would put the domain out of step
+ * with the container's own list of MAP_DMA ranges (a mapping UNMAP_DMA
+ * never removes, or one the container still counts but that is gone).
+ */
+static void test_container_domain_refuses_outside_map(void **state)
+{
+	struct cfix *x = *state;
+	struct ioasid_domain_info before, after;
+	struct ioasid_container_info info;
+	struct ioasid_domain *dom;
+	int err;
+
+	type1_ready(x);
+	assert_int_equal(map(x->c, R, 0x10000, 0x900000, K4), 0);
+	dom = ioasid_device_domain(x->d[0], 0);
+	assert_non_null(dom);
+	domain_snapshot(dom, &before);
+	/* A free range, an overlapping one and an argument error alike. */
+	assert_int_equal(ioasid_domain_map(dom, 0x20000, 0xa00000, K4,
+					   IOASID_PROT_READ, 0), -EPERM);
+	assert_int_equal(ioasid_domain_map(dom, 0x10000, 0xa00000, K4,
+					   IOASID_PROT_READ, 0), -EPERM);
+	assert_int_equal(ioasid_domain_map(dom, 0x20000, 0xa00000, 0,
+					   IOASID_PROT_READ, 0), -EPERM);
+	domain_snapshot(dom, &after);
+	assert_memory_equal(&before, &after, sizeof(before));
+	xlate(x->d[0], 0x20000, &err);
+	assert_int_equal(err, -EFAULT);
+	assert_int_equal(xlate(x->d[0], 0x10000, &err), 0x900000);
+	assert_int_equal(ioasid_container_get_info(x->c, &info), 0);
+	assert_int_equal(info.nr_mappings, 1);
+	/* The container's own map of the range still goes through. */
+	assert_int_equal(map(x->c, R, 0x20000, 0xb00000, K4), 0);
+	assert_int_equal(xlate(x->d[0], 0x20000, &err), 0xb00000);
+}
+
+static void test_container_domain_refuses_outside_unmap(void **state)
+{
+	struct cfix *x = *state;
+	struct ioasid_domain_info before, after;
+	struct ioasid_container_info info;
+	struct ioasid_domain *dom;
+	uint64_t bytes = 7;
+	int err;
+
+	type1_ready(x);
+	assert_int_equal(map(x->c, R, 0x10000, 0x900000, 2 * K4), 0);
+	dom = ioasid_device_domain(x->d[0], 0);
+	assert_non_null(dom);
+	domain_snapshot(dom, &before);
+	assert_int_equal(ioasid_domain_unmap(dom, 0x10000, 2 * K4, 0, &bytes),
+			 -EPERM);
+	assert_int_equal(bytes, 0);
+	bytes = 7;
+	assert_int_equal(ioasid_domain_unmap(dom, 0x11000, K4,
+					     IOASID_UNMAP_SPLIT, &bytes), -EPERM);
+	assert_int_equal(bytes, 0);
+	assert_int_equal(ioasid_domain_unmap(dom, 0, UINT64_MAX, 0, NULL),
+			 -EPERM);
+	/* Attached, so freeing it is refused as before. */
+	assert_int_equal(ioasid_domain_free(dom), -EBUSY);
+	domain_snapshot(dom, &after);
+	assert_memory_equal(&before, &after, sizeof(before));
+	assert_int_equal(xlate(x->d[0], 0x11000, &err), 0x901000);
+	assert_int_equal(err, 0);
+	/* The container's own unmap removes what it mapped, as before. */
+	assert_int_equal(unmap(x->c, 0, 0x10000, 2 * K4, &bytes), 0);
+	assert_int_equal(bytes, 2 * K4);
+	xlate(x->d[0], 0x10000, &err);
+	assert_int_equal(err, -EFAULT);
+	assert_int_equal(ioasid_container_get_info(x->c, &info), 0);
+	assert_int_equal(info.nr_mappings, 0);
+	ioasid_domain_query(dom, &after);
+	assert_int_equal(after.mapped_bytes, 0);
+	assert_int_equal(after.nr_areas, 0);
+}
+
+/* The faults of the container's domains are the container's to read. */
+static void test_container_domain_refuses_outside_fault_read(void **state)
+{
+	struct cfix *x = *state;
+	struct ioasid_domain_info di;
+	struct ioasid_domain *dom;
+	struct ioasid_fault f[2];
+	uint64_t lost = 7;
+	int err;
+
+	type1_ready(x);
+	dom = ioasid_device_domain(x->d[0], 0);
+	assert_non_null(dom);
+	xlate(x->d[0], 0x30000, &err);
+	assert_int_equal(err, -EFAULT);
+	assert_int_equal(ioasid_domain_fault_read(dom, f, 2, &lost), -EPERM);
+	assert_int_equal(lost, 7);
+	ioasid_domain_query(dom, &di);
+	assert_int_equal(di.faults_pending, 1);
+	assert_int_equal(ioasid_container_fault_read(x->c, f, 2, &lost), 1);
+	assert_int_equal(f[0].addr, 0x30000);
+	assert_int_equal(f[0].devid, ioasid_device_id(x->d[0]));
+	assert_int_equal(lost, 0);
+}
+
 /* ------------------------------------------------------------------------
  * DMA through a container: PASIDs, translations, faults
  */
@@ -792,6 +905,47 @@ static void test_container_spapr_table_refuses_outside_attach(void **state)
 	assert_int_equal(di.attachments, 2);
 }
 
+/* Its TCEs are set and cleared, and its faults read, through the
+ * container alone. */
+static void test_container_spapr_table_refuses_outside_map_unmap(void **state)
+{
+	struct cfix *x = *state;
+	struct ioasid_domain_info before, after;
+	struct ioasid_domain *table;
+	struct ioasid_fault f[2];
+	uint64_t bytes = 7;
+	int err;
+
+	spapr_ready(x);
+	assert_int_equal(map(x->c, R, 0x10000, 0x900000, 2 * K4), 0);
+	table = ioasid_device_domain(x->d[0], 0);
+	assert_non_null(table);
+	domain_snapshot(table, &before);
+	assert_int_equal(ioasid_domain_map(table, 0x20000, 0xa00000, K4,
+					   IOASID_PROT_READ, 0), -EPERM);
+	assert_int_equal(ioasid_domain_unmap(table, 0x11000, K4,
+					     IOASID_UNMAP_SPLIT, &bytes), -EPERM);
+	assert_int_equal(bytes, 0);
+	assert_int_equal(ioasid_domain_unmap(table, 0, UINT64_MAX, 0, NULL),
+			 -EPERM);
+	domain_snapshot(table, &after);
+	assert_memory_equal(&before, &after, sizeof(before));
+	assert_int_equal(xlate(x->d[0], 0x11000, &err), 0x901000);
+	xlate(x->d[0], 0x20000, &err);
+	assert_int_equal(err, -EFAULT);
+	/* The container clears a TCE as before. */
+	assert_int_equal(unmap(x->c, 0, 0x11000, K4, &bytes), 0);
+	assert_int_equal(bytes, K4);
+	xlate(x->d[0], 0x11000, &err);
+	assert_int_equal(err, -EFAULT);
+	assert_int_equal(xlate(x->d[0], 0x10000, &err), 0x900000);
+	/* The two faults are the container's to read. */
+	assert_int_equal(ioasid_domain_fault_read(table, f, 2, NULL), -EPERM);
+	assert_int_equal(ioasid_container_fault_read(x->c, f, 2, NULL), 2);
+	assert_int_equal(f[0].addr, 0x20000);
+	assert_int_equal(f[1].addr, 0x11000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -823,7 +977,19 @@ int main(void)
 			test_container_domain_refuses_outside_detach, cfix_setup,
 			cfix_teardown),
 		cmocka_unit_test_setup_teardown(
+			test_container_domain_refuses_outside_map, cfix_setup,
+			cfix_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_container_domain_refuses_outside_unmap, cfix_setup,
+			cfix_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_container_domain_refuses_outside_fault_read,
+			cfix_setup, cfix_teardown),
+		cmocka_unit_test_setup_teardown(
 			test_container_spapr_table_refuses_outside_attach,
+			cfix_setup, cfix_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_container_spapr_table_refuses_outside_map_unmap,
 			cfix_setup, cfix_teardown),
 		cmocka_unit_test_setup_teardown(test_container_translate_and_faults,
 						cfix_setup, cfix_teardown),
