@@ -147,7 +147,10 @@ static int log_open(struct ioasid_journal *j)
 	return ioasid__journal_file_header_check(hdr, (size_t)n);
 }
 
-/* Cut a torn or corrupt tail off and say so. */
+/*
+ * Cut a torn or corrupt tail off and then say so: the log line reports a
+ * truncation that has happened, never one that is about to fail.
+ */
 static int log_cut_tail(struct ioasid_journal *j, const struct journal_scan *scan)
 {
 	struct stat st;
@@ -156,14 +159,14 @@ static int log_cut_tail(struct ioasid_journal *j, const struct journal_scan *sca
 		return -errno;
 	if ((uint64_t)st.st_size <= scan->good_end)
 		return 0;
+	if (ftruncate(j->fd, (off_t)scan->good_end) < 0 || fsync(j->fd) < 0)
+		return -errno;
 	j->dropped_bytes = (uint64_t)st.st_size - scan->good_end;
 	ioasid__journal_log(j->log, j->log_arg, LOG_WARNING,
 			    "journal: %s at offset %llu; truncated to the last good record, %llu bytes dropped",
 			    ioasid__journal_defect_name(scan->defect),
 			    (unsigned long long)scan->good_end,
 			    (unsigned long long)j->dropped_bytes);
-	if (ftruncate(j->fd, (off_t)scan->good_end) < 0 || fsync(j->fd) < 0)
-		return -errno;
 	return 0;
 }
 

@@ -2,9 +2,9 @@
 /*
  * Failures of fsync() and fdatasync(). The test is linked with
  * -Wl,--wrap=fsync,--wrap=fdatasync, so the journal's calls come here.
- * fsync() can be made to fail for directory descriptors only (the rename
- * it should make durable has then happened, but its durability is
- * unknown); fdatasync() can be made to fail outright.
+ * fsync() can be made to fail for directory descriptors (the rename it
+ * should make durable has then happened, but its durability is unknown)
+ * or for regular files; fdatasync() can be made to fail outright.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
@@ -28,13 +29,15 @@ int __real_fdatasync(int fd);
 int __wrap_fdatasync(int fd);
 
 static bool fail_dir_fsync;
+static bool fail_file_fsync;
 static bool fail_fdatasync;
 
 int __wrap_fsync(int fd)
 {
 	struct stat st;
 
-	if (fail_dir_fsync && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if ((fail_dir_fsync || fail_file_fsync) && fstat(fd, &st) == 0 &&
+	    (S_ISDIR(st.st_mode) ? fail_dir_fsync : fail_file_fsync)) {
 		errno = EIO;
 		return -1;
 	}
@@ -148,6 +151,42 @@ static void test_journal_batch_sync_fails_on_append(void **state)
 	ioasid_journal_close(j);
 }
 
+/*
+ * A torn tail is reported only once its cut is durable: when the fsync()
+ * after the ftruncate() fails, open fails and no log line claims a
+ * truncation. (The cut itself has happened, as journal.h allows, so the
+ * next open finds nothing left to cut.)
+ */
+static void test_journal_tail_cut_fails_at_fsync(void **state)
+{
+	struct fix *f = *state;
+	struct ioasid_journal *j = NULL;
+	uint8_t buf[512];
+	uint64_t size;
+
+	assert_int_equal(fix_open(f, &j), 0);
+	fix_append_series(j, 0, 3);
+	ioasid_journal_close(j);
+	j = NULL;
+	size = fix_file_size(f);
+	assert_true(size + 5 <= sizeof(buf));
+	fix_file_read(f, buf, size);
+	memset(buf + size, 0xa5, 5);
+	fix_file_write(f, buf, size + 5);
+	fix_reset(f);
+	fail_file_fsync = true;
+	assert_int_equal(fix_open(f, &j), -EIO);
+	fail_file_fsync = false;
+	assert_null(j);
+	assert_int_equal(f->nlog, 0);
+	fix_reset(f);
+	assert_int_equal(fix_open(f, &j), 0);
+	fix_assert_series(f, 3);
+	assert_int_equal(fix_file_size(f), size);
+	assert_int_equal(f->nlog, 0);
+	ioasid_journal_close(j);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fix_setup, fix_teardown)
 
 int main(void)
@@ -156,6 +195,7 @@ int main(void)
 		T(test_journal_create_fails_at_dir_fsync),
 		T(test_journal_compaction_fails_at_dir_fsync),
 		T(test_journal_batch_sync_fails_on_append),
+		T(test_journal_tail_cut_fails_at_fsync),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
