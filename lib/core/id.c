@@ -366,31 +366,6 @@ free_watched(struct ioasid_set *set, ioasid_t id)
 }
 
 /*
- * The word of an ACTIVE ID of set, read consistently with its owner and
- * its slot (as ioasid__entry_snapshot(), without the fields a quiet free
- * does not need). Returns 0, -ENOENT or -EPERM.
- */
-static inline int free_word(const struct ioasid_ns_view *v, ioasid_t id,
-			    const struct ioasid_set *set, uint64_t *wp)
-{
-	const struct ioasid_entry *e = &v->table[id];
-	const struct ioasid_set *owner;
-	uint64_t w, slot;
-
-	do {
-		w = atomic_load_explicit(&e->word, memory_order_acquire);
-		owner = atomic_load_explicit(&e->set, memory_order_acquire);
-		slot = atomic_load_explicit(&v->slots[id], memory_order_acquire);
-	} while (w != atomic_load_explicit(&e->word, memory_order_relaxed));
-	if (!slot || ioasid__word_state(w) != IOASID_STATE_ACTIVE)
-		return -ENOENT;
-	if (owner != set)
-		return -EPERM;
-	*wp = w;
-	return 0;
-}
-
-/*
  * Without subscribers the ID leaves ACTIVE and loses the owner's reference
  * in one compare-and-swap; *nwp is the word it left. Returns -ENOENT,
  * -EPERM, or -EAGAIN if the word moved under the compare-and-swap.
@@ -399,12 +374,15 @@ static inline int free_quiet_mark(struct ioasid_ns *ns, struct ioasid_set *set,
 				  ioasid_t id, uint64_t *nwp)
 {
 	struct ioasid_entry *e = &ns->view.table[id];
+	struct ioasid__entry_snap snap;
 	uint64_t w;
 	int ret;
 
-	ret = free_word(&ns->view, id, set, &w);
+	ret = free_check(ns, id, set, &snap);
 	if (ret)
 		return ret;
+	/* A copy for the compare-and-swap keeps snap in registers. */
+	w = snap.word;
 	*nwp = word_freed(w, true);
 	if (!atomic_compare_exchange_strong_explicit(&e->word, &w, *nwp,
 						     memory_order_acq_rel,

@@ -145,25 +145,26 @@ static inline bool ioasid__entry_snapshot(const struct ioasid_ns_view *v,
 					  struct ioasid__entry_snap *snap)
 {
 	struct ioasid_entry *e = &v->table[id];
+	struct ioasid_set *set;
+	uint64_t w, slot;
+	ioasid_t spid;
 
-	for (;;) {
-		uint64_t w = atomic_load_explicit(&e->word, memory_order_acquire);
-		uint64_t slot, again;
-
+	/* Locals until the end, so that inlined callers keep them in registers. */
+	do {
+		w = atomic_load_explicit(&e->word, memory_order_acquire);
 		if (ioasid__word_state(w) == IOASID_STATE_IDLE)
 			return false;
-		snap->set = atomic_load_explicit(&e->set, memory_order_acquire);
-		snap->spid = ioasid__entry_spid(e, memory_order_acquire);
+		set = atomic_load_explicit(&e->set, memory_order_acquire);
+		spid = ioasid__entry_spid(e, memory_order_acquire);
 		slot = atomic_load_explicit(&v->slots[id], memory_order_acquire);
-		again = atomic_load_explicit(&e->word, memory_order_relaxed);
-		if (w != again)
-			continue;
-		if (!slot)
-			return false;
-		snap->word = w;
-		snap->private = ioasid_slot_private(slot);
-		return true;
-	}
+	} while (w != atomic_load_explicit(&e->word, memory_order_relaxed));
+	if (!slot)
+		return false;
+	snap->word = w;
+	snap->set = set;
+	snap->spid = spid;
+	snap->private = ioasid_slot_private(slot);
+	return true;
 }
 
 /*
