@@ -41,27 +41,19 @@ static int custom_take(struct ioasid_ns *ns, ioasid_t min, ioasid_t max,
 	return 0;
 }
 
-int ioasid__allocator_take(struct ioasid_ns *ns, ioasid_t min, ioasid_t max,
-			   ioasid_t *idp, bool *custom)
+int ioasid__allocator_take_custom(struct ioasid_ns *ns, ioasid_t min,
+				  ioasid_t max, ioasid_t *idp)
 {
-	int ret;
+	int ret = custom_take(ns, min, max, idp);
 
-	if (ns->has_allocator)
-		ret = custom_take(ns, min, max, idp);
-	else
-		ret = ioasid__bitmap_find(ns->bitmap, min, max, idp);
-	if (ret)
-		return ret;
-	ioasid__bitmap_set(ns->bitmap, *idp);
-	*custom = ns->has_allocator;
-	return 0;
+	if (!ret)
+		ioasid__bitmap_set(ns->bitmap, *idp);
+	return ret;
 }
 
-void ioasid__allocator_return(struct ioasid_ns *ns, ioasid_t id, bool custom)
+void ioasid__allocator_free_custom(struct ioasid_ns *ns, ioasid_t id)
 {
-	ioasid__bitmap_clear(ns->bitmap, id);
-	if (custom && ns->has_allocator)
-		ns->allocator.free(id, ns->allocator.data);
+	ns->allocator.free(id, ns->allocator.data);
 }
 
 /* True if any set holds a live ID. Namespace lock held. */

@@ -101,14 +101,7 @@ alloc_locked(struct ioasid_set *set, ioasid_t min, ioasid_t max, void *private,
 		ret = ioasid__set_reserve_member(set);
 	if (ret)
 		goto out_unlock;
-	if (ns->has_allocator) {
-		ret = ioasid__allocator_take(ns, min, max, &id, &custom);
-	} else {
-		/* A near miss: the search beyond min's bitmap word. */
-		ret = ioasid__bitmap_find(ns->bitmap, min, max, &id);
-		if (!ret)
-			ioasid__bitmap_set(ns->bitmap, id);
-	}
+	ret = ioasid__allocator_take(ns, min, max, &id, &custom);
 	if (!ret)
 		alloc_commit(ns, set, id, private, custom);
 out_unlock:
@@ -220,7 +213,7 @@ static inline bool release_near(struct ioasid_ns *ns, ioasid_t id)
 	    ioasid__entry_spid(e, memory_order_relaxed) != IOASID_INVALID ||
 	    ioasid__set_last_keeper(set))
 		return false;
-	ioasid__bitmap_clear(ns->bitmap, id);
+	ioasid__allocator_return(ns, id, false);
 	ioasid__set_del_member(set, ns->view.table, id);
 	atomic_store_explicit(&e->word, w & IOASID__W_GEN, memory_order_release);
 	return true;
