@@ -176,6 +176,17 @@ void bench_report(struct bench_ctx *ctx, const struct bench_row *row);
 bool bench_want(const struct bench_ctx *ctx, const char *name);
 
 /*
+ * bench_want_any - true if any of names[0..n-1] passes --filter: for a
+ * measurement that reports several figures, whose set-up is skipped only
+ * when none of them is wanted. BENCH_WANT_ANY(ctx, array) takes the count
+ * from an array of names.
+ */
+bool bench_want_any(const struct bench_ctx *ctx, const char *const *names,
+		    size_t n);
+#define BENCH_WANT_ANY(ctx, names) \
+	bench_want_any(ctx, names, sizeof(names) / sizeof((names)[0]))
+
+/*
  * bench_fail - report that a figure could not be measured (a set-up or an
  * operation failed). The run continues; ioasid-bench exits 1 at the end.
  */

@@ -35,6 +35,8 @@
  *                          Judy1Test and g_hash_table_lookup (g_direct_hash)
  *   spid_find.<N>          ioasid_spid_find(set, spid, false, &id) in a set of
  *                          10 and of 100K SPIDs vs the array at the SPIDs
+ *   spid_find.100K vs 10   the 100K figure against the 10 one
+ *   spid_array.100K vs 10  the same ratio for the array alone (no goal)
  *   mem.1M vs <peer>       RSS growth per live ID in a fresh process, vs
  *                          Judy1 and GHashTable holding the same IDs
  *   mt.*                   allocate+free pairs per second, 1 and 2 threads
@@ -79,6 +81,17 @@ _Static_assert(IDMODEL_CAPACITY == IOASID_CAPACITY_DEFAULT,
 #define GOAL_SPID_VS_ARRAY 2.5
 #define GOAL_SPID_LARGE_VS_SMALL 1.5
 #define GOAL_BYTES_PER_ID 48.0
+
+/*
+ * The figures of the SPID and the threads measurements: each measurement
+ * runs when --filter wants any of them, and reports all of them.
+ */
+static const char *const figure_spid[] = { "core.spid_find.10",
+					   "core.spid_find.100K",
+					   "core.spid_array.100K" };
+static const char *const figure_mt[] = { "core.mt.1thread",
+					 "core.mt.2threads.sameset",
+					 "core.mt.2threads.twosets" };
 
 struct level {
 	const char *label;
@@ -607,7 +620,7 @@ static void report_spids(struct bench_ctx *ctx, const struct bench_series *s)
 	 * of the row above is the cache (10 SPIDs stay in L1, 100K do not).
 	 */
 	bench_report(ctx, &(struct bench_row){
-		.name = "array.spid.100K vs 10", .unit = "ns/op",
+		.name = "core.spid_array.100K vs 10", .unit = "ns/op",
 		.value = s[3].median, .peer = s[2].name,
 		.peer_value = s[2].median });
 }
@@ -617,7 +630,7 @@ static void run_spids(struct bench_ctx *ctx)
 	struct spid_world w;
 	int err;
 
-	if (!bench_want(ctx, "core.spid_find"))
+	if (!BENCH_WANT_ANY(ctx, figure_spid))
 		return;
 	err = spid_world_init(&w);
 	if (err) {
@@ -629,8 +642,8 @@ static void run_spids(struct bench_ctx *ctx)
 	struct spid_arg small = { &w, w.small, w.stream_small };
 	struct spid_arg large = { &w, w.large, w.stream_large };
 	struct bench_series s[] = {
-		{ .name = "core.spid_find.10", .batch = spid_find_batch, .arg = &small },
-		{ .name = "core.spid_find.100K", .batch = spid_find_batch, .arg = &large },
+		{ .name = figure_spid[0], .batch = spid_find_batch, .arg = &small },
+		{ .name = figure_spid[1], .batch = spid_find_batch, .arg = &large },
 		{ .name = "array.10", .batch = spid_array_batch, .arg = &small },
 		{ .name = "array.100K", .batch = spid_array_batch, .arg = &large },
 	};
@@ -946,7 +959,7 @@ static void run_threads(struct bench_ctx *ctx)
 	struct mt_world w;
 	int err;
 
-	if (!bench_want(ctx, "core.mt"))
+	if (!BENCH_WANT_ANY(ctx, figure_mt))
 		return;
 	err = mt_world_init(&w);
 	if (err) {
@@ -957,9 +970,9 @@ static void run_threads(struct bench_ctx *ctx)
 	struct mt_case same = { &w, 2, false };
 	struct mt_case two = { &w, 2, true };
 	struct bench_series s[] = {
-		{ .name = "core.mt.1thread", .sample = mt_sample, .arg = &one },
-		{ .name = "core.mt.2threads.sameset", .sample = mt_sample, .arg = &same },
-		{ .name = "core.mt.2threads.twosets", .sample = mt_sample, .arg = &two },
+		{ .name = figure_mt[0], .sample = mt_sample, .arg = &one },
+		{ .name = figure_mt[1], .sample = mt_sample, .arg = &same },
+		{ .name = figure_mt[2], .sample = mt_sample, .arg = &two },
 	};
 	bench_measure(ctx, s, 3);
 	report_threads(ctx, s);

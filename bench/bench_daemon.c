@@ -96,18 +96,6 @@ static const char *const figure_load[] = {
 static const char *const figure_journal[] = { "daemon.journal.alloc.batch",
 					      "daemon.journal.alloc.always" };
 
-static bool want_any(const struct bench_ctx *ctx, const char *const *names,
-		     size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (bench_want(ctx, names[i]))
-			return true;
-	return false;
-}
-
-#define WANT_ANY(ctx, names) \
-	want_any(ctx, names, sizeof(names) / sizeof(names[0]))
-
 /* ------------------------------------------------------------------------
  * Daemons and their handles
  */
@@ -489,9 +477,9 @@ static void journal_run(struct bench_ctx *ctx, struct daemon *off)
 
 static void daemon_run(struct bench_ctx *ctx)
 {
-	bool rtt = WANT_ANY(ctx, figure_rtt);
-	bool load = WANT_ANY(ctx, figure_load);
-	bool journal = WANT_ANY(ctx, figure_journal);
+	bool rtt = BENCH_WANT_ANY(ctx, figure_rtt);
+	bool load = BENCH_WANT_ANY(ctx, figure_load);
+	bool journal = BENCH_WANT_ANY(ctx, figure_journal);
 	struct daemon_echo echo = { .fd = -1 };
 	struct daemon off = { .c = NULL };
 

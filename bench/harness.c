@@ -16,6 +16,15 @@ bool bench_want(const struct bench_ctx *ctx, const char *name)
 	return strstr(ctx->module, ctx->filter) || strstr(name, ctx->filter);
 }
 
+bool bench_want_any(const struct bench_ctx *ctx, const char *const *names,
+		    size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (bench_want(ctx, names[i]))
+			return true;
+	return false;
+}
+
 void bench_fail(struct bench_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
