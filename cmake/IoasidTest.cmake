@@ -22,3 +22,15 @@ function(ioasid_add_test name)
 		LABELS "${T_LABELS}"
 		ENVIRONMENT "CMOCKA_MESSAGE_OUTPUT=stdout")
 endfunction()
+
+# ioasid_add_layers() - add every subdirectory of the current source directory
+# that has a CMakeLists.txt: test/unit, test/integration and test/fuzz hold
+# one subdirectory per layer, each registering its own tests.
+function(ioasid_add_layers)
+	file(GLOB subdirs LIST_DIRECTORIES true ${CMAKE_CURRENT_SOURCE_DIR}/*)
+	foreach(sub ${subdirs})
+		if(IS_DIRECTORY ${sub} AND EXISTS ${sub}/CMakeLists.txt)
+			add_subdirectory(${sub})
+		endif()
+	endforeach()
+endfunction()
