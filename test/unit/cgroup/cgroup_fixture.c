@@ -4,6 +4,13 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "cgroup_fixture.h"
 
 int cg_setup(void **state)
@@ -94,4 +101,48 @@ int cg_exists(struct ioasid_cgroup_tree *tree, const char *path)
 	assert_int_equal(ret, 0);
 	ioasid_cgroup_put(cg);
 	return 1;
+}
+
+void cg_procroot_make(struct cg_procroot *p)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(p->root, sizeof(p->root), "%s/ioasid-proc-XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
+	assert_non_null(mkdtemp(p->root));
+}
+
+void cg_procroot_write(const struct cg_procroot *p, int pid, const char *text,
+		       size_t len)
+{
+	char path[400];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%d", p->root, pid);
+	assert_true(mkdir(path, 0700) == 0 || errno == EEXIST);
+	snprintf(path, sizeof(path), "%s/%d/cgroup", p->root, pid);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	close(fd);
+}
+
+void cg_procroot_remove(const struct cg_procroot *p)
+{
+	DIR *d = opendir(p->root);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char path[600];
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/cgroup", p->root, e->d_name);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/%s", p->root, e->d_name);
+		rmdir(path);
+	}
+	if (d)
+		closedir(d);
+	rmdir(p->root);
 }

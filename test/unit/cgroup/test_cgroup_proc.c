@@ -8,12 +8,10 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cgroup_fixture.h"
@@ -75,85 +73,41 @@ static void test_cgroup_proc_parse_rejects(void **state)
 	assert_int_equal(ioasid_cgroup_proc_parse("", 0, NULL, 0), -EINVAL);
 }
 
-/* A fixture proc root: ROOT/PID/cgroup files written by the test. */
-struct procfix {
-	char root[256];
-};
-
+/* The state of the tests below: a fixture proc root (cgroup_fixture.h). */
 static int proc_setup(void **state)
 {
-	struct procfix *p = calloc(1, sizeof(*p));
-	const char *tmp = getenv("TMPDIR");
+	struct cg_procroot *p = calloc(1, sizeof(*p));
 
 	assert_non_null(p);
-	snprintf(p->root, sizeof(p->root), "%s/ioasid-proc-XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
-	assert_non_null(mkdtemp(p->root));
+	cg_procroot_make(p);
 	*state = p;
 	return 0;
 }
 
-static void proc_write(struct procfix *p, int pid, const char *text, size_t len)
-{
-	char path[400];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%d", p->root, pid);
-	mkdir(path, 0700);
-	snprintf(path, sizeof(path), "%s/%d/cgroup", p->root, pid);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, len), (ssize_t)len);
-	close(fd);
-}
-
 static int proc_teardown(void **state)
 {
-	struct procfix *p = *state;
-	DIR *d = opendir(p->root);
-	struct dirent *e;
+	struct cg_procroot *p = *state;
 
-	while (d && (e = readdir(d))) {
-		char path[600];
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s/cgroup", p->root, e->d_name);
-		unlink(path);
-		snprintf(path, sizeof(path), "%s/%s", p->root, e->d_name);
-		rmdir(path);
-	}
-	if (d)
-		closedir(d);
-	rmdir(p->root);
+	cg_procroot_remove(p);
 	free(p);
 	return 0;
 }
 
 static void test_cgroup_proc_fixture_root(void **state)
 {
-	struct procfix *p = *state;
+	struct cg_procroot *p = *state;
 	struct ioasid_cgroup_proc *proc;
 	char path[IOASID_CGROUP_PATH_MAX];
 	const char *a = "0::/machine/vm1\n", *b = "0::/machine/vm2\n";
 
-	proc_write(p, 42, a, strlen(a));
+	cg_procroot_write(p, 42, a, strlen(a));
 	assert_int_equal(ioasid_cgroup_pid_path(p->root, 42, path, sizeof(path)), 0);
 	assert_string_equal(path, "/machine/vm1");
 	/* A handle reads the file afresh each time. */
 	assert_int_equal(ioasid_cgroup_proc_open(p->root, 42, &proc), 0);
 	assert_int_equal(ioasid_cgroup_proc_read(proc, path, sizeof(path)), 0);
 	assert_string_equal(path, "/machine/vm1");
-	{
-		char file[400];
-		int fd;
-
-		snprintf(file, sizeof(file), "%s/42/cgroup", p->root);
-		fd = open(file, O_WRONLY | O_TRUNC);
-		assert_true(fd >= 0);
-		assert_int_equal(write(fd, b, strlen(b)), (ssize_t)strlen(b));
-		close(fd);
-	}
+	cg_procroot_write(p, 42, b, strlen(b));
 	assert_int_equal(ioasid_cgroup_proc_read(proc, path, sizeof(path)), 0);
 	assert_string_equal(path, "/machine/vm2");
 	ioasid_cgroup_proc_close(proc);
@@ -162,7 +116,7 @@ static void test_cgroup_proc_fixture_root(void **state)
 
 static void test_cgroup_proc_missing_process(void **state)
 {
-	struct procfix *p = *state;
+	struct cg_procroot *p = *state;
 	struct ioasid_cgroup_proc *proc = NULL;
 	char path[IOASID_CGROUP_PATH_MAX];
 
@@ -177,7 +131,7 @@ static void test_cgroup_proc_missing_process(void **state)
 /* Files larger than the stack buffer are read again into the heap. */
 static void test_cgroup_proc_large_file(void **state)
 {
-	struct procfix *p = *state;
+	struct cg_procroot *p = *state;
 	char path[IOASID_CGROUP_PATH_MAX];
 	size_t cap = (64u << 10) + 64, len = 0;
 	char *text = malloc(cap);
@@ -187,16 +141,16 @@ static void test_cgroup_proc_large_file(void **state)
 		len += (size_t)sprintf(text + len, "%u:ctl%u:/some/v1/path\n",
 				       (unsigned int)len % 13 + 1, (unsigned int)len);
 	len += (size_t)sprintf(text + len, "0::/big/file\n");
-	proc_write(p, 43, text, len);
+	cg_procroot_write(p, 43, text, len);
 	assert_int_equal(ioasid_cgroup_pid_path(p->root, 43, path, sizeof(path)), 0);
 	assert_string_equal(path, "/big/file");
 	/* Exactly at the 64 KiB bound is fine; one byte more is refused. */
 	memset(text, '\n', cap);
 	memcpy(text + (64u << 10) - 7, "0::/end", 7);
-	proc_write(p, 44, text, 64u << 10);
+	cg_procroot_write(p, 44, text, 64u << 10);
 	assert_int_equal(ioasid_cgroup_pid_path(p->root, 44, path, sizeof(path)), 0);
 	assert_string_equal(path, "/end");
-	proc_write(p, 45, text, (64u << 10) + 1);
+	cg_procroot_write(p, 45, text, (64u << 10) + 1);
 	assert_int_equal(ioasid_cgroup_pid_path(p->root, 45, path, sizeof(path)), -EINVAL);
 	free(text);
 }

@@ -8,12 +8,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cgroup_fixture.h"
 #include "sweep.h"
@@ -89,13 +85,9 @@ static void test_cgroup_sweep_tree_new(void **state)
 	assert_true(sweep_alloc_failures(tree_step, enomem_check, NULL) >= 3);
 }
 
-struct proc_ctx {
-	char root[256];
-};
-
 static int proc_step(void *arg)
 {
-	struct proc_ctx *c = arg;
+	const struct cg_procroot *c = arg;
 	char path[IOASID_CGROUP_PATH_MAX];
 	int ret = ioasid_cgroup_pid_path(c->root, 1234, path, sizeof(path));
 
@@ -107,28 +99,15 @@ static int proc_step(void *arg)
 /* A file beyond the stack buffer needs the heap: both allocations fail. */
 static void test_cgroup_sweep_proc_read(void **state)
 {
-	struct proc_ctx c;
-	char file[400], text[6000];
-	const char *tmp = getenv("TMPDIR");
-	int fd;
+	struct cg_procroot c;
+	char text[6000];
 
-	snprintf(c.root, sizeof(c.root), "%s/ioasid-proc-XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
-	assert_non_null(mkdtemp(c.root));
-	snprintf(file, sizeof(file), "%s/1234", c.root);
-	assert_int_equal(mkdir(file, 0700), 0);
-	snprintf(file, sizeof(file), "%s/1234/cgroup", c.root);
+	cg_procroot_make(&c);
 	memset(text, '\n', sizeof(text));
 	memcpy(text + sizeof(text) - 13, "0::/far/down\n", 13);
-	fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, sizeof(text)), (ssize_t)sizeof(text));
-	close(fd);
+	cg_procroot_write(&c, 1234, text, sizeof(text));
 	assert_int_equal(sweep_alloc_failures(proc_step, enomem_check, &c), 2);
-	unlink(file);
-	snprintf(file, sizeof(file), "%s/1234", c.root);
-	rmdir(file);
-	rmdir(c.root);
+	cg_procroot_remove(&c);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, cg_setup, cg_teardown)
