@@ -50,7 +50,6 @@ int ioasid__dmac_alloc(struct ioasidd_platform *pl, struct ioasid_owner *owner,
 	}
 	ct->type = type;
 	ct->pl = pl;
-	ct->owner = owner;
 	*ctp = ct;
 	return 0;
 }

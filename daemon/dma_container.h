@@ -44,7 +44,6 @@ struct ioasidd_container {
 	uint32_t type; /* IOASID_CONTAINER_TYPE1V2 or _SPAPR_TCE */
 	struct ioasidd_container *next; /* the handle's list */
 	struct ioasidd_platform *pl;
-	struct ioasid_owner *owner; /* the handle's; outlives the container */
 	struct ioasid_container *c;
 	struct ioasid_group **groups; /* attached, one reference each */
 	uint32_t nr_groups;
