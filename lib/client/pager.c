@@ -66,15 +66,17 @@ static void pager_init(struct pager *p, uint32_t op)
 	}
 }
 
+/* Room for more entries; none is allocated until a page brings one, so an
+ * empty listing stays NULL (ioasid/client.h). */
 static int pager_grow(struct pager *p, size_t more)
 {
 	size_t cap = p->cap ? p->cap : 64;
 	unsigned char *array;
 
+	if (p->count + more <= p->cap)
+		return 0;
 	while (cap < p->count + more)
 		cap *= 2;
-	if (cap == p->cap)
-		return 0;
 	array = ioasid__realloc(p->array, cap * p->entry_size);
 	if (!array)
 		return -ENOMEM;

@@ -32,6 +32,8 @@ owned_find(const struct ioasid_client_id_entry *owned, size_t count, ioasid_t id
 {
 	struct ioasid_client_id_entry key = { .id = id };
 
+	if (count == 0)
+		return NULL; /* owned is NULL then: bsearch() must not see it */
 	return bsearch(&key, owned, count, sizeof(*owned), entry_cmp);
 }
 
@@ -168,6 +170,8 @@ free_mine:
 /* Sort the daemon's list; a duplicate ID is a protocol error. */
 static int owned_sort(struct ioasid_client_id_entry *owned, size_t count)
 {
+	if (count == 0)
+		return 0; /* owned is NULL then: qsort() must not see it */
 	qsort(owned, count, sizeof(*owned), entry_cmp);
 	for (size_t i = 1; i < count; i++)
 		if (owned[i].id == owned[i - 1].id)

@@ -479,6 +479,7 @@ static void test_client_unexpected_descriptor_closed(void **state)
 	assert_int_equal(ioasid_client_get(f->c, 1), 0);
 	assert_int_equal(ioasid_client_list(f->c, &e, &n), 0);
 	assert_int_equal(n, 0);
+	assert_null(e); /* an empty listing is NULL (ioasid/client.h) */
 	ioasid_client_array_free(e);
 	fake_daemon_hook(f->fake, NULL, NULL);
 	assert_int_equal(fds_open(), before);
