@@ -3,7 +3,8 @@
  * The journal reader: replays a log file record by record and finds where
  * its good part ends (daemon/journal.h, "Recovery").
  *
- * The file is read with pread() through a buffer that holds at least the
+ * The file is read at explicit offsets (ioasid__read_all(), which goes on
+ * after short reads and EINTR) into a buffer that holds at least the
  * current record: 64 KiB to start with, grown (up to the largest record
  * there can be) when a record does not fit. The reader never trusts a
  * length before its header has passed the length check, so a corrupt
@@ -11,10 +12,10 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "journal_format.h"
 #include "util/alloc.h"
+#include "util/readall.h"
 
 #define READER_BUF_INITIAL (64u << 10)
 
@@ -53,10 +54,12 @@ static int reader_make_room(struct reader *r, size_t need)
 
 /*
  * Buffer at least need bytes from the current position, or as many as the
- * file still has. Returns 0 or -errno.
+ * file still has, filling the rest of the buffer while at it. Returns 0 or
+ * -errno.
  */
 static int reader_fill(struct reader *r, size_t need)
 {
+	size_t room, n;
 	int ret;
 
 	if (r->end - r->start >= need || r->eof)
@@ -64,20 +67,13 @@ static int reader_fill(struct reader *r, size_t need)
 	ret = reader_make_room(r, need);
 	if (ret)
 		return ret;
-	while (r->end - r->start < need) {
-		uint64_t off = r->pos + (r->end - r->start);
-		ssize_t n = pread(r->fd, r->buf + r->end, r->cap - r->end, (off_t)off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0) {
-			r->eof = true;
-			break;
-		}
-		r->end += (size_t)n;
-	}
+	room = r->cap - r->end;
+	ret = ioasid__read_all(r->fd, r->buf + r->end, room,
+			       (off_t)(r->pos + (r->end - r->start)), &n);
+	if (ret)
+		return ret;
+	r->end += n;
+	r->eof = n < room; /* ioasid__read_all() stops short only at the end */
 	return 0;
 }
 
