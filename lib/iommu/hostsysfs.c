@@ -24,6 +24,7 @@
 
 #include "iommu/platform_internal.h"
 #include "util/alloc.h"
+#include "util/readall.h"
 
 /* Largest file read: "name" and "type" are a line; reserved_regions a few
  * lines per range. */
@@ -137,12 +138,13 @@ int ioasid__host_parse_resv(const char *buf, size_t len,
  * Files and directories
  */
 
-/* Read a whole small file into a NUL-terminated buffer. */
+/* Read a whole small file into a NUL-terminated buffer; -EFBIG if it
+ * holds more than HOST_FILE_MAX bytes. */
 static int read_small(const char *path, char **bufp, size_t *lenp)
 {
 	char *buf = ioasid__malloc(HOST_FILE_MAX + 1);
-	size_t len = 0;
-	int fd, ret = 0;
+	size_t len;
+	int fd, ret;
 
 	if (!buf)
 		return -ENOMEM;
@@ -151,22 +153,12 @@ static int read_small(const char *path, char **bufp, size_t *lenp)
 		ret = -errno;
 		goto free_buf;
 	}
-	for (;;) {
-		ssize_t n = read(fd, buf + len, HOST_FILE_MAX + 1 - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			ret = -errno;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-		if (len > HOST_FILE_MAX) {
-			ret = -EFBIG;
-			break;
-		}
-	}
+	/* One byte more than accepted, to see a file that is too big. */
+	ret = ioasid__read_all(fd, buf, HOST_FILE_MAX + 1, IOASID__READ_AT_POS,
+			       &len);
 	close(fd);
+	if (!ret && len > HOST_FILE_MAX)
+		ret = -EFBIG;
 	if (ret)
 		goto free_buf;
 	buf[len] = '\0';

@@ -102,7 +102,7 @@ struct ioasid_host_groups {
  * machine exposes no IOMMU groups.
  * Errors: -ENOENT root/kernel/iommu_groups does not exist (no IOMMU, IOMMU
  * disabled, or no sysfs there); -EIO a malformed reserved_regions file;
- * -ENOMEM; -errno from the file system (-EACCES, -ENOTDIR, ...).
+ * -EFBIG a file larger than 64 KiB; -ENOMEM; -errno from the file system (-EACCES, -ENOTDIR, ...).
  */
 int ioasid_host_groups_read(const char *root, struct ioasid_host_groups **out,
 			    char *msg, size_t msglen);

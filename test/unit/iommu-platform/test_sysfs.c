@@ -304,6 +304,38 @@ static void test_sysfs_host_reader_fixture_tree(void **state)
 	assert_non_null(strstr(msg, "12/reserved_regions is malformed"));
 }
 
+/* A file of 64 KiB is read whole; one byte more is refused, not cut. */
+static void test_sysfs_host_reader_file_too_big(void **state)
+{
+	struct sfix *x = *state;
+	struct ioasid_host_groups *hg;
+	size_t max = 64 * 1024;
+	char *name = malloc(max + 2);
+	char msg[256];
+
+	assert_non_null(name);
+	memset(name, 'n', max + 1);
+	name[max] = '\0';
+	mkdir_at(x->root, "kernel");
+	mkdir_at(x->root, "kernel/iommu_groups");
+	mkdir_at(x->root, "kernel/iommu_groups/1");
+	write_at(x->root, "kernel/iommu_groups/1/name", name);
+	assert_int_equal(ioasid_host_groups_read(x->root, &hg, msg, sizeof(msg)), 0);
+	assert_int_equal(hg->nr, 1);
+	assert_int_equal(strlen(hg->groups[0].name), max);
+	ioasid_host_groups_free(hg);
+
+	name[max] = 'n';
+	name[max + 1] = '\0';
+	write_at(x->root, "kernel/iommu_groups/1/name", name);
+	hg = NULL;
+	assert_int_equal(ioasid_host_groups_read(x->root, &hg, msg, sizeof(msg)),
+			 -EFBIG);
+	assert_null(hg);
+	assert_non_null(strstr(msg, "iommu_groups/1"));
+	free(name);
+}
+
 static void test_sysfs_host_reader_missing_root(void **state)
 {
 	struct sfix *x = *state;
@@ -459,6 +491,7 @@ int main(void)
 		T(test_sysfs_export_twice_and_remove),
 		T(test_sysfs_host_reader_reads_export),
 		T(test_sysfs_host_reader_fixture_tree),
+		T(test_sysfs_host_reader_file_too_big),
 		T(test_sysfs_host_reader_missing_root),
 		cmocka_unit_test(test_sysfs_host_reader_real_machine),
 		cmocka_unit_test(test_sysfs_parse_resv),
