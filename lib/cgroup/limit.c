@@ -10,9 +10,11 @@
 
 #include <ioasid/cgroup.h>
 
+#include "util/parse.h"
+
 int ioasid_cgroup_limit_parse(const char *s, uint64_t *valp)
 {
-	uint64_t val = 0;
+	uint64_t val;
 
 	if (!s || !valp)
 		return -EINVAL;
@@ -20,18 +22,11 @@ int ioasid_cgroup_limit_parse(const char *s, uint64_t *valp)
 		*valp = IOASID_CGROUP_MAX;
 		return 0;
 	}
-	if (s[0] < '0' || s[0] > '9' || (s[0] == '0' && s[1] != '\0'))
+	/* A leading zero is refused here, which also keeps out "0x". */
+	if (s[0] == '0' && s[1] != '\0')
 		return -EINVAL;
-	for (const char *p = s; *p; p++) {
-		unsigned int digit;
-
-		if (*p < '0' || *p > '9')
-			return -EINVAL;
-		digit = (unsigned int)(*p - '0');
-		if (val > (UINT64_MAX - digit) / 10)
-			return -EINVAL;
-		val = val * 10 + digit;
-	}
+	if (ioasid__parse_u64(s, &val))
+		return -EINVAL; /* -ERANGE included: too large is not a limit */
 	*valp = val;
 	return 0;
 }
