@@ -482,6 +482,9 @@ static void test_client_unexpected_descriptor_closed(void **state)
 	assert_null(e); /* an empty listing is NULL (ioasid/client.h) */
 	ioasid_client_array_free(e);
 	fake_daemon_hook(f->fake, NULL, NULL);
+	/* The fake closes its ends of the pipe after it replied; its thread
+	 * has done so once it answers the next request. */
+	assert_int_equal(ioasid_client_status(f->c, &st), 0);
 	assert_int_equal(fds_open(), before);
 }
 
