@@ -92,4 +92,49 @@ static inline int ops_page_finish(struct op_ctx *ctx, size_t esz,
 #define OPS_PAGE_ENTRIES(ctx) \
 	((char *)(ctx)->rep + sizeof(struct ioasid_rep_page))
 
+/*
+ * A paged walk of ascending IDs: the smallest IDs >= start, room of them
+ * for the page and one more, which is where the following page starts.
+ * ids holds room + 1 entries.
+ */
+struct ops_id_walk {
+	uint64_t start;
+	uint32_t room, count; /* count <= room + 1 */
+	uint32_t *ids;
+};
+
+/* ops_id_walk_init - a walk for the page a struct ioasid_req_page asks. */
+static inline struct ops_id_walk
+ops_id_walk_init(const struct op_ctx *ctx, size_t esz, uint32_t *ids)
+{
+	const struct ioasid_req_page *req = ctx->req;
+
+	return (struct ops_id_walk){
+		.start = req->start,
+		.room = ops_page_room(ctx, esz, req->max_entries),
+		.ids = ids,
+	};
+}
+
+/* ops_id_walk_add - a walk callback's step; non-zero stops the walk. */
+static inline int ops_id_walk_add(struct ops_id_walk *w, uint32_t id)
+{
+	if (id < w->start)
+		return 0;
+	w->ids[w->count++] = id;
+	return w->count > w->room; /* the following page's first */
+}
+
+/* ops_id_walk_page - how many of the IDs collected belong to the page. */
+static inline uint32_t ops_id_walk_page(const struct ops_id_walk *w)
+{
+	return w->count < w->room ? w->count : w->room;
+}
+
+/* ops_id_walk_next - where the following page starts, 0 at the end. */
+static inline uint64_t ops_id_walk_next(const struct ops_id_walk *w)
+{
+	return w->count > w->room ? w->ids[w->room] : 0;
+}
+
 #endif /* IOASIDD_OPS_H */

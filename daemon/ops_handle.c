@@ -99,22 +99,9 @@ static int op_put(struct op_ctx *ctx)
 	return ops_reply_empty(ctx);
 }
 
-struct reclaim_walk {
-	uint64_t start;
-	uint32_t room, count;
-	ioasid_t *ids;
-};
-
 static int reclaim_collect(ioasid_t id, void *arg)
 {
-	struct reclaim_walk *w = arg;
-
-	if (id < w->start)
-		return 0;
-	if (w->count == w->room)
-		return 1; /* one more exists: the page has a next */
-	w->ids[w->count++] = id;
-	return 0;
+	return ops_id_walk_add(arg, id);
 }
 
 /*
@@ -125,20 +112,13 @@ static int reclaim_collect(ioasid_t id, void *arg)
 static int op_reclaim(struct op_ctx *ctx)
 {
 	/* Scratch for the walk (the loop is single-threaded). */
-	static ioasid_t ids[IOASID_MSG_MAX / sizeof(struct ioasid_list_entry)];
-	const struct ioasid_req_page *req = ctx->req;
+	static ioasid_t ids[IOASID_MSG_MAX / sizeof(struct ioasid_list_entry) + 1];
 	struct ioasid_list_entry *out = (void *)OPS_PAGE_ENTRIES(ctx);
-	struct reclaim_walk w = {
-		.start = req->start,
-		.room = ops_page_room(ctx, sizeof(*out), req->max_entries),
-		.ids = ids,
-	};
-	uint64_t next = 0;
+	struct ops_id_walk w = ops_id_walk_init(ctx, sizeof(*out), ids);
 	uint32_t i;
 
-	if (ioasid_set_for_each(ctx->s->set, reclaim_collect, &w))
-		next = (uint64_t)w.ids[w.count - 1] + 1;
-	for (i = 0; i < w.count; i++) {
+	ioasid_set_for_each(ctx->s->set, reclaim_collect, &w);
+	for (i = 0; i < ops_id_walk_page(&w); i++) {
 		struct ioasid_info info = { 0 };
 
 		ioasid_query(ctx->d->ns, ids[i], &info);
@@ -148,7 +128,7 @@ static int op_reclaim(struct op_ctx *ctx)
 			.owner_pid = (uint32_t)ctx->s->owner.pid,
 		};
 	}
-	return ops_page_finish(ctx, sizeof(*out), i, next);
+	return ops_page_finish(ctx, sizeof(*out), i, ops_id_walk_next(&w));
 }
 
 static const struct ioasidd_op ops[] = {

@@ -31,30 +31,14 @@ static struct ioasid_platform *platform_of(const struct op_ctx *ctx)
 
 /* ---- GROUPS and DEVICES ---- */
 
-/* The smallest IDs >= start, in the walk's ascending order; one extra
- * tells whether a next page exists. */
-struct id_walk {
-	uint64_t start;
-	uint32_t room, count; /* count <= room + 1 */
-	uint32_t *ids;
-};
-
-static int walk_add(struct id_walk *w, uint32_t id)
-{
-	if (id < w->start)
-		return 0;
-	w->ids[w->count++] = id;
-	return w->count > w->room; /* stop: the next page's first */
-}
-
 static int group_collect(struct ioasid_group *g, void *arg)
 {
-	return walk_add(arg, ioasid_group_id(g));
+	return ops_id_walk_add(arg, ioasid_group_id(g));
 }
 
 static int device_collect(struct ioasid_device *dev, void *arg)
 {
-	return walk_add(arg, ioasid_device_id(dev));
+	return ops_id_walk_add(arg, ioasid_device_id(dev));
 }
 
 static uint32_t owner_pid(struct ioasid_owner *owner)
@@ -88,17 +72,12 @@ static void group_entry_fill(struct op_ctx *ctx, struct ioasid_group *g,
 static int op_groups(struct op_ctx *ctx)
 {
 	static uint32_t ids[IOASID_MSG_MAX / sizeof(struct ioasid_group_entry) + 1];
-	const struct ioasid_req_page *req = ctx->req;
 	struct ioasid_group_entry *out = (void *)OPS_PAGE_ENTRIES(ctx);
-	struct id_walk w = {
-		.start = req->start,
-		.room = ops_page_room(ctx, sizeof(*out), req->max_entries),
-		.ids = ids,
-	};
+	struct ops_id_walk w = ops_id_walk_init(ctx, sizeof(*out), ids);
 	uint32_t n = 0;
 
 	ioasid_platform_for_each_group(platform_of(ctx), group_collect, &w);
-	for (uint32_t i = 0; i < w.count && i < w.room; i++) {
+	for (uint32_t i = 0; i < ops_id_walk_page(&w); i++) {
 		struct ioasid_group *g;
 
 		if (ioasid_group_lookup(platform_of(ctx), ids[i], &g))
@@ -106,8 +85,7 @@ static int op_groups(struct op_ctx *ctx)
 		group_entry_fill(ctx, g, &out[n++]);
 		ioasid_group_put(g);
 	}
-	return ops_page_finish(ctx, sizeof(*out), n,
-			       w.count > w.room ? ids[w.room] : 0);
+	return ops_page_finish(ctx, sizeof(*out), n, ops_id_walk_next(&w));
 }
 
 static void device_entry_fill(struct op_ctx *ctx, struct ioasid_device *dev,
@@ -133,25 +111,19 @@ static void device_entry_fill(struct op_ctx *ctx, struct ioasid_device *dev,
 static int op_devices(struct op_ctx *ctx)
 {
 	static uint32_t ids[IOASID_MSG_MAX / sizeof(struct ioasid_device_entry) + 1];
-	const struct ioasid_req_page *req = ctx->req;
 	struct ioasid_device_entry *out = (void *)OPS_PAGE_ENTRIES(ctx);
-	struct id_walk w = {
-		.start = req->start,
-		.room = ops_page_room(ctx, sizeof(*out), req->max_entries),
-		.ids = ids,
-	};
+	struct ops_id_walk w = ops_id_walk_init(ctx, sizeof(*out), ids);
 	uint32_t n = 0;
 
 	ioasid_platform_for_each_device(platform_of(ctx), device_collect, &w);
-	for (uint32_t i = 0; i < w.count && i < w.room; i++) {
+	for (uint32_t i = 0; i < ops_id_walk_page(&w); i++) {
 		struct ioasid_device *dev;
 
 		if (ioasid_device_lookup(platform_of(ctx), ids[i], &dev))
 			continue; /* cannot happen: single-threaded */
 		device_entry_fill(ctx, dev, &out[n++]);
 	}
-	return ops_page_finish(ctx, sizeof(*out), n,
-			       w.count > w.room ? ids[w.room] : 0);
+	return ops_page_finish(ctx, sizeof(*out), n, ops_id_walk_next(&w));
 }
 
 /* ---- GROUP_CLAIM and GROUP_RELEASE ---- */

@@ -495,6 +495,45 @@ static void test_proto_reclaim_lists_own(void **state)
 	assert_int_equal(e[0].state, IOASID_STATE_ACTIVE);
 }
 
+/* reclaim_page - one RECLAIM page of at most one entry from start. */
+static struct ioasid_rep_page reclaim_page(int fd, uint64_t start,
+					   uint32_t *id)
+{
+	static uint8_t buf[IOASID_MSG_MAX];
+	struct ioasid_req_page req = { .size = sizeof(req), .start = start,
+				       .max_entries = 1 };
+	struct ioasid_list_entry e;
+	struct ioasid_rep_page hdr;
+
+	assert_int_equal(raw_call(fd, IOASID_OP_RECLAIM, &req, sizeof(req), buf,
+				  sizeof(buf), NULL), 0);
+	memcpy(&hdr, buf, sizeof(hdr));
+	memcpy(&e, buf + sizeof(hdr), sizeof(e));
+	*id = hdr.count ? e.id : 0;
+	return hdr;
+}
+
+/* RECLAIM pages like LIST: next is the following page's first ID. */
+static void test_proto_reclaim_next_is_next_id(void **state)
+{
+	struct ioasid_rep_page hdr;
+	uint32_t a, b, c, id;
+
+	assert_int_equal(raw_alloc(FD(state), 0, 0, &a), 0);
+	assert_int_equal(raw_alloc(FD(state), 0, 0, &b), 0);
+	assert_int_equal(raw_alloc(FD(state), 0, 0, &c), 0);
+	assert_true(a < b && b < c);
+	assert_int_equal(raw_id_op(FD(state), IOASID_OP_FREE, b), 0);
+	hdr = reclaim_page(FD(state), 0, &id);
+	assert_int_equal(hdr.count, 1);
+	assert_int_equal(id, a);
+	assert_int_equal(hdr.next, c);
+	hdr = reclaim_page(FD(state), hdr.next, &id);
+	assert_int_equal(hdr.count, 1);
+	assert_int_equal(id, c);
+	assert_int_equal(hdr.next, 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, handle_open, handle_close)
 
 int main(void)
@@ -520,6 +559,7 @@ int main(void)
 		T(test_proto_descriptors),
 		T(test_proto_status_list_sets),
 		T(test_proto_reclaim_lists_own),
+		T(test_proto_reclaim_next_is_next_id),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
