@@ -103,16 +103,14 @@ void ioasid__cgroup_index_insert(struct cgroup_index *idx,
 	idx->count++;
 }
 
+/* cg must be in the index: every published group is. */
 void ioasid__cgroup_index_remove(struct cgroup_index *idx,
 				 struct ioasid_cgroup *cg)
 {
 	struct ioasid_cgroup **pp = &idx->buckets[cg->hash & (idx->nbuckets - 1)];
 
-	while (*pp && *pp != cg)
+	while (*pp != cg)
 		pp = &(*pp)->hash_next;
-	if (*pp) {
-		*pp = cg->hash_next;
-		cg->hash_next = NULL;
-		idx->count--;
-	}
+	*pp = cg->hash_next;
+	idx->count--;
 }
