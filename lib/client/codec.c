@@ -73,6 +73,17 @@ int ioasid__codec_reply(const void *msg, size_t len, struct ioasid__reply *rep)
 	return body_check(rep->body, rep->body_len);
 }
 
+int ioasid__codec_id(const struct ioasid__reply *rep, ioasid_t *id)
+{
+	struct ioasid_rep_id w;
+
+	if (ioasid__codec_body(rep, sizeof(w), &w, sizeof(w)) ||
+	    w.id == 0 || w.id == IOASID_INVALID)
+		return -EPROTO;
+	*id = w.id;
+	return 0;
+}
+
 void ioasid__codec_string(char *dst, size_t dlen, const char *src,
 			  size_t wlen)
 {

@@ -57,6 +57,13 @@ int ioasid__codec_body(const struct ioasid__reply *rep, size_t min, void *out,
 		       size_t out_size);
 
 /*
+ * ioasid__codec_id - the IOASID of a struct ioasid_rep_id reply (ALLOC,
+ * FIND_SPID, IMPORT) into *id. Errors: -EPROTO short body, or an ID of 0
+ * or IOASID_INVALID, which the daemon never hands out.
+ */
+int ioasid__codec_id(const struct ioasid__reply *rep, ioasid_t *id);
+
+/*
  * ioasid__codec_string - a wire string field of wlen bytes (which may be
  * unterminated: nothing past wlen is read) into dst (dlen > 0 bytes), cut
  * to fit and NUL-terminated.

@@ -37,7 +37,6 @@ int ioasid_client_export(struct ioasid_client *c, ioasid_t id, int *fd)
 int ioasid_client_import(struct ioasid_client *c, int fd, ioasid_t *id)
 {
 	struct ioasid_req_empty req = { 0 };
-	struct ioasid_rep_id rep;
 	struct ioasid__call call;
 	int r;
 
@@ -51,11 +50,7 @@ int ioasid_client_import(struct ioasid_client *c, int fd, ioasid_t *id)
 	pthread_mutex_lock(&c->lock);
 	r = ioasid__client_call(c, &call);
 	if (r == 0)
-		r = ioasid__codec_body(&call.rep, sizeof(rep), &rep, sizeof(rep));
+		r = ioasid__codec_id(&call.rep, id);
 	pthread_mutex_unlock(&c->lock);
-	if (r == 0 && (rep.id == 0 || rep.id == IOASID_INVALID))
-		r = -EPROTO;
-	if (r == 0)
-		*id = rep.id;
 	return r;
 }

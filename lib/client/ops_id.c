@@ -16,20 +16,11 @@
 /* The ID of a successful call: settled by RECLAIM, or from the reply. */
 static int call_id(const struct ioasid__call *call, ioasid_t *id)
 {
-	struct ioasid_rep_id rep;
-	int r;
-
 	if (call->settled == IOASID__SETTLE_DONE) {
 		*id = call->settled_id;
 		return 0;
 	}
-	r = ioasid__codec_body(&call->rep, sizeof(rep), &rep, sizeof(rep));
-	if (r < 0)
-		return r;
-	if (rep.id == 0 || rep.id == IOASID_INVALID)
-		return -EPROTO;
-	*id = rep.id;
-	return 0;
+	return ioasid__codec_id(&call->rep, id);
 }
 
 int ioasid_client_alloc(struct ioasid_client *c, ioasid_t min, ioasid_t max,
@@ -129,19 +120,18 @@ int ioasid_client_spid_find(struct ioasid_client *c, ioasid_t spid,
 			    unsigned int flags, ioasid_t *id)
 {
 	struct ioasid_req_find_spid req = { .flags = flags, .spid = spid };
-	struct ioasid_rep_id rep;
-	enum ioasid__retry retry = (flags & IOASID_FIND_SPID_GET)
-					   ? IOASID__RETRY_NEVER
-					   : IOASID__RETRY_ALWAYS;
+	struct ioasid__call call;
 	int r;
 
 	if (!c || !id)
 		return -EINVAL;
-	r = ioasid__client_simple(c, IOASID_OP_FIND_SPID, &req, sizeof(req), retry,
-				  &rep, sizeof(rep), sizeof(rep));
-	if (r == 0 && (rep.id == 0 || rep.id == IOASID_INVALID))
-		r = -EPROTO;
+	ioasid__call_init(&call, IOASID_OP_FIND_SPID, &req, sizeof(req),
+			  (flags & IOASID_FIND_SPID_GET) ? IOASID__RETRY_NEVER
+							 : IOASID__RETRY_ALWAYS);
+	pthread_mutex_lock(&c->lock);
+	r = ioasid__client_call(c, &call);
 	if (r == 0)
-		*id = rep.id;
+		r = ioasid__codec_id(&call.rep, id);
+	pthread_mutex_unlock(&c->lock);
 	return r;
 }

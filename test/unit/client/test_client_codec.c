@@ -110,6 +110,28 @@ static void test_codec_body_longer_tail_and_short(void **state)
 	assert_int_equal(out.id, 0);
 }
 
+/* An ID reply: its ID, or -EPROTO for a short body, 0 or IOASID_INVALID,
+ * with *id untouched then. */
+static void test_codec_id_checked(void **state)
+{
+	struct ioasid_rep_id w = { .size = sizeof(w), .id = 42 };
+	struct ioasid__reply rep = { .body = (const unsigned char *)&w,
+				     .body_len = sizeof(w) };
+	ioasid_t id = 0;
+
+	(void)state;
+	assert_int_equal(ioasid__codec_id(&rep, &id), 0);
+	assert_int_equal(id, 42);
+	w.id = 0;
+	assert_int_equal(ioasid__codec_id(&rep, &id), -EPROTO);
+	w.id = IOASID_INVALID;
+	assert_int_equal(ioasid__codec_id(&rep, &id), -EPROTO);
+	w.id = 43;
+	rep.body_len = 4;
+	assert_int_equal(ioasid__codec_id(&rep, &id), -EPROTO);
+	assert_int_equal(id, 42);
+}
+
 static void test_codec_event_decoding(void **state)
 {
 	unsigned char buf[128];
@@ -287,6 +309,7 @@ int main(void)
 		cmocka_unit_test(test_codec_request_sets_sizes),
 		cmocka_unit_test(test_codec_reply_framing),
 		cmocka_unit_test(test_codec_body_longer_tail_and_short),
+		cmocka_unit_test(test_codec_id_checked),
 		cmocka_unit_test(test_codec_event_decoding),
 		cmocka_unit_test(test_codec_page_counts_checked),
 		cmocka_unit_test(test_evq_keeps_order_and_counts_drops),
