@@ -258,12 +258,6 @@ int ioasid_domain_map(struct ioasid_domain *dom, uint64_t iova, uint64_t phys,
  * Unmap
  */
 
-enum unmap_rules {
-	UNMAP_IOAS, /* cutting an area: -ENOENT; nothing: -ENOENT */
-	UNMAP_TYPE1, /* cutting an area: -EINVAL; nothing: 0 bytes */
-	UNMAP_SPLIT, /* cut areas and split leaves as needed */
-};
-
 static int unmap_check_args(const struct ioasid_domain *dom, uint64_t iova,
 			    uint64_t length, uint32_t flags)
 {
@@ -326,9 +320,13 @@ static int unmap_split_ends(struct ioasid_domain *dom, uint64_t iova, uint64_t l
 	return 0;
 }
 
-/* Check the rules for [iova, last] (clipped to the aperture) and clear it. */
+/*
+ * Check the rules for [iova, last] (clipped to the aperture) and clear it:
+ * without split, cutting an area or finding nothing is -ENOENT; with it,
+ * cut areas and huge leaves are split as needed.
+ */
 static int unmap_locked(struct ioasid_domain *dom, uint64_t iova, uint64_t last,
-			enum unmap_rules rules, struct ioasid__pt_reclaim *rc,
+			bool split, struct ioasid__pt_reclaim *rc,
 			uint64_t *bytes)
 {
 	uint64_t areas = 0;
@@ -340,11 +338,10 @@ static int unmap_locked(struct ioasid_domain *dom, uint64_t iova, uint64_t last,
 		areas = 1;
 		goto out_invalidate;
 	}
-	if (rules != UNMAP_SPLIT && range_cuts_area(dom, iova, last))
-		return rules == UNMAP_IOAS ? -ENOENT : -EINVAL;
-	if (ioasid__pgtable_range_empty(&dom->pt, iova, last))
-		return rules == UNMAP_TYPE1 ? 0 : -ENOENT;
-	if (rules == UNMAP_SPLIT) {
+	if ((!split && range_cuts_area(dom, iova, last)) ||
+	    ioasid__pgtable_range_empty(&dom->pt, iova, last))
+		return -ENOENT;
+	if (split) {
 		ret = unmap_split_ends(dom, iova, last);
 		if (ret)
 			return ret;
@@ -362,9 +359,9 @@ out_invalidate:
 
 /* Check the holder and the arguments, clip to the aperture, unmap under
  * the lock. */
-static int domain_unmap(struct ioasid_domain *dom, uint64_t iova, uint64_t length,
-			uint32_t flags, enum unmap_rules rules, uint64_t *unmapped,
-			const void *holder)
+int ioasid__domain_unmap_held(struct ioasid_domain *dom, uint64_t iova,
+			      uint64_t length, uint32_t flags, uint64_t *unmapped,
+			      const void *holder)
 {
 	struct ioasid__pt_reclaim rc = { 0 };
 	uint64_t last = iova + length - 1, bytes = 0;
@@ -374,7 +371,7 @@ static int domain_unmap(struct ioasid_domain *dom, uint64_t iova, uint64_t lengt
 		ret = unmap_check_args(dom, iova, length, flags);
 	if (ret)
 		goto out;
-	ret = rules == UNMAP_TYPE1 ? 0 : -ENOENT;
+	ret = -ENOENT;
 	/* Nothing is mapped outside the aperture: clip to it. */
 	if (iova < dom->aperture.start)
 		iova = dom->aperture.start;
@@ -382,7 +379,8 @@ static int domain_unmap(struct ioasid_domain *dom, uint64_t iova, uint64_t lengt
 		last = dom->aperture.last;
 	if (iova <= last) {
 		pthread_mutex_lock(&dom->lock);
-		ret = unmap_locked(dom, iova, last, rules, &rc, &bytes);
+		ret = unmap_locked(dom, iova, last, flags & IOASID_UNMAP_SPLIT,
+				   &rc, &bytes);
 		pthread_mutex_unlock(&dom->lock);
 	}
 	reclaim_defer(dom->iommu, &rc);
@@ -392,26 +390,10 @@ out:
 	return ret;
 }
 
-int ioasid__domain_unmap_held(struct ioasid_domain *dom, uint64_t iova,
-			      uint64_t length, uint32_t flags, uint64_t *unmapped,
-			      const void *holder)
-{
-	return domain_unmap(dom, iova, length, flags,
-			    flags & IOASID_UNMAP_SPLIT ? UNMAP_SPLIT : UNMAP_IOAS,
-			    unmapped, holder);
-}
-
 int ioasid_domain_unmap(struct ioasid_domain *dom, uint64_t iova,
 			uint64_t length, uint32_t flags, uint64_t *unmapped)
 {
 	return ioasid__domain_unmap_held(dom, iova, length, flags, unmapped, NULL);
-}
-
-int ioasid__domain_unmap_type1(struct ioasid_domain *dom, uint64_t iova,
-			       uint64_t length, uint64_t *unmapped,
-			       const void *holder)
-{
-	return domain_unmap(dom, iova, length, 0, UNMAP_TYPE1, unmapped, holder);
 }
 
 /* ------------------------------------------------------------------------

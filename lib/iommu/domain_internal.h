@@ -90,14 +90,4 @@ void ioasid__domain_iotlb_flush(struct ioasid_domain *dom, uint32_t pasid);
 void ioasid__domain_fault_record(struct ioasid_domain *dom,
 				 const struct ioasid_fault *fault);
 
-/*
- * ioasid__domain_unmap_type1 - unmap with VFIO type1 rules instead of IOAS
- * rules: an unmap that would split an area fails with -EINVAL (not
- * -ENOENT), and a range holding nothing succeeds with *unmapped = 0. Other
- * errors as ioasid__domain_unmap_held() without flags (holder: as there).
- */
-int ioasid__domain_unmap_type1(struct ioasid_domain *dom, uint64_t iova,
-			       uint64_t length, uint64_t *unmapped,
-			       const void *holder);
-
 #endif /* IOASID_LIB_IOMMU_DOMAIN_INTERNAL_H */

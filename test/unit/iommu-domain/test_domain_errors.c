@@ -309,23 +309,6 @@ static void test_domain_unmap_refuses_to_bisect(void **state)
 	assert_int_equal(n, KIB(8));
 }
 
-static void test_domain_unmap_type1_rules(void **state)
-{
-	struct dom_fixture *f = *state;
-	struct ioasid_domain *d = f->dom;
-	uint64_t n = 123;
-
-	assert_int_equal(ioasid__domain_unmap_type1(d, MIB(4), MIB(1), &n, NULL), 0);
-	assert_int_equal(n, 0);
-	assert_int_equal(ioasid_domain_map(d, MIB(4), MIB(8), MIB(1), PROT_RW, 0), 0);
-	assert_int_equal(ioasid__domain_unmap_type1(d, MIB(4), KIB(4), &n, NULL), -EINVAL);
-	assert_int_equal(n, 0);
-	assert_int_equal(ioasid__domain_unmap_type1(d, MIB(4), 0, &n, NULL), -EINVAL);
-	assert_int_equal(ioasid__domain_unmap_type1(d, UINT64_MAX, 2, &n, NULL), -EOVERFLOW);
-	assert_int_equal(ioasid__domain_unmap_type1(d, MIB(2), MIB(4), &n, NULL), 0);
-	assert_int_equal(n, MIB(1));
-}
-
 static void test_domain_free_refuses_while_attached(void **state)
 {
 	struct dom_fixture *f = *state;
@@ -379,7 +362,7 @@ static void test_domain_held_refuses_public_mutators(void **state)
 	assert_int_equal(ioasid_domain_unmap(d, MIB(4), KIB(4), IOASID_UNMAP_SPLIT,
 					     &n), -EPERM);
 	assert_int_equal(n, 0);
-	assert_int_equal(ioasid__domain_unmap_type1(d, 0, UINT64_MAX, &n, NULL), -EPERM);
+	assert_int_equal(ioasid_domain_unmap(d, 0, UINT64_MAX, 0, &n), -EPERM);
 	assert_int_equal(ioasid__domain_unmap_held(d, MIB(4), MIB(1), 0, &n,
 						   &other), -EPERM);
 	assert_same_info(d, &before);
@@ -492,7 +475,6 @@ int main(void)
 		T(test_domain_unmap_rejects_bad_arguments),
 		T(test_domain_unmap_finds_nothing),
 		T(test_domain_unmap_refuses_to_bisect),
-		T(test_domain_unmap_type1_rules),
 		T(test_domain_free_refuses_while_attached),
 		T(test_domain_held_refuses_public_mutators),
 		T(test_domain_non_paging_refuse_map),
