@@ -151,7 +151,7 @@ static int container_attach_group_locked(struct ioasid_container *c,
 		return -EEXIST;
 	/* Refuse what the model would refuse before claiming, so that a
 	 * refused group sees no bind and unbind. */
-	if (c->ops && c->ops->type == IOASID_VFIO_SPAPR_TCE_IOMMU && c->nr_groups)
+	if (c->ops && c->ops->max_groups && c->nr_groups >= c->ops->max_groups)
 		return -EBUSY;
 	if (c->ops) {
 		ret = ioasid__container_group_iommu(g, &iommu);
@@ -222,6 +222,8 @@ static int container_open_model(struct ioasid_container *c,
 	unsigned int i;
 	int ret = 0;
 
+	if (ops->max_groups && c->nr_groups > ops->max_groups)
+		return -EBUSY;
 	c->ops = ops;
 	for (i = 0; i < c->nr_groups; i++) {
 		ret = ops->attach_group(c, &c->groups[i]);

@@ -72,7 +72,7 @@ static int container_attach_pasid_locked(struct ioasid_container *c,
 	uint32_t devid = ioasid_device_id(dev);
 	int ret;
 
-	if (!c->ops || c->ops->type != IOASID_VFIO_TYPE1v2_IOMMU)
+	if (!c->ops || !c->ops->pasids)
 		return -EINVAL;
 	cd = container_device_domain(c, dev);
 	if (!cd)

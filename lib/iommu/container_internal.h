@@ -48,6 +48,10 @@ struct ioasid_container;
 
 struct container_ops {
 	uint32_t type;
+	/* How many groups the model takes (0: any number). */
+	unsigned int max_groups;
+	/* Whether the container may attach PASIDs to the model's domains. */
+	bool pasids;
 	/* Attach cg (a group of the container) to the model; all or
 	 * nothing. */
 	int (*attach_group)(struct ioasid_container *c, struct container_group *cg);

@@ -67,11 +67,8 @@ static int spapr_attach_group(struct ioasid_container *c,
 	struct container_domain *cd = NULL;
 	struct ioasid_iova_range *window = NULL;
 	struct ioasid_iommu *iommu;
-	int ret;
+	int ret = ioasid__container_group_iommu(cg->group, &iommu);
 
-	if (c->nr_domains)
-		return -EBUSY; /* one group per container */
-	ret = ioasid__container_group_iommu(cg->group, &iommu);
 	if (ret)
 		return ret;
 	ret = -ENOMEM;
@@ -199,6 +196,7 @@ static int spapr_unmap(struct ioasid_container *c,
 
 const struct container_ops ioasid__container_spapr_ops = {
 	.type = IOASID_VFIO_SPAPR_TCE_IOMMU,
+	.max_groups = 1, /* the TCE table is the one group's */
 	.attach_group = spapr_attach_group,
 	.detach_group = spapr_detach_group,
 	.release = spapr_release,

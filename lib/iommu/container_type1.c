@@ -469,6 +469,7 @@ static int type1_unmap(struct ioasid_container *c,
 
 const struct container_ops ioasid__container_type1_ops = {
 	.type = IOASID_VFIO_TYPE1v2_IOMMU,
+	.pasids = true,
 	.attach_group = type1_attach_group,
 	.detach_group = type1_detach_group,
 	.release = type1_release,
