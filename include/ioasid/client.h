@@ -186,6 +186,8 @@ enum ioasid_client_event_type {
 	IOASID_CLIENT_EV_DISCONNECTED = 7,
 };
 
+/* The fields an event's type does not name are 0, and IOASID_INVALID for
+ * id, spid and old_spid. */
 struct ioasid_client_event {
 	enum ioasid_client_event_type type;
 	enum ioasid_event event; /* NOTIFY: ALLOC, FREE, BIND or UNBIND */

@@ -40,22 +40,6 @@ void ioasid__call_init(struct ioasid__call *call, uint32_t op, const void *req,
 	call->settled_id = IOASID_INVALID;
 }
 
-void ioasid__client_event_queue(struct ioasid_client *c,
-				enum ioasid_client_event_type type,
-				const struct ioasid_client_event *ev)
-{
-	struct ioasid_client_event e;
-
-	if (ev) {
-		e = *ev;
-	} else {
-		memset(&e, 0, sizeof(e));
-		e.id = e.spid = e.old_spid = IOASID_INVALID;
-	}
-	e.type = type;
-	ioasid__evq_push(&c->evq, &e);
-}
-
 void ioasid__client_message(struct ioasid_client *c,
 			    const struct ioasid__reply *rep)
 {

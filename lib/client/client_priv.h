@@ -194,12 +194,6 @@ int ioasid__client_reconcile_list(struct ioasid_client *c,
  * size bytes, NUL-padded. Errors: -EINVAL NULL or too long. */
 int ioasid__client_path_copy(char *dst, size_t size, const char *cgroup);
 
-/* ioasid__client_event_queue - queue an event of type with the rest of
- * *ev (may be NULL: no other field). */
-void ioasid__client_event_queue(struct ioasid_client *c,
-				enum ioasid_client_event_type type,
-				const struct ioasid_client_event *ev);
-
 /*
  * ioasid__client_simple - lock, run a call of op with req, copy a
  * successful reply body (at least min bytes) into out (out_size bytes;

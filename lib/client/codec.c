@@ -106,6 +106,14 @@ int ioasid__codec_body(const struct ioasid__reply *rep, size_t min, void *out,
 	return 0;
 }
 
+void ioasid__codec_event_init(struct ioasid_client_event *ev,
+			      enum ioasid_client_event_type type)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->type = type;
+	ev->id = ev->spid = ev->old_spid = IOASID_INVALID;
+}
+
 static int event_notify(const struct ioasid__reply *rep,
 			struct ioasid_client_event *ev)
 {
@@ -115,7 +123,6 @@ static int event_notify(const struct ioasid__reply *rep,
 		return -EPROTO;
 	if (n.event < IOASID_EVENT_ALLOC || n.event > IOASID_EVENT_UNBIND)
 		return 1;
-	ev->type = IOASID_CLIENT_EV_NOTIFY;
 	ev->event = (enum ioasid_event)n.event;
 	ev->id = n.id;
 	ev->spid = n.spid;
@@ -140,8 +147,7 @@ int ioasid__codec_event(const struct ioasid__reply *rep,
 {
 	if (rep->seq != 0 || rep->result != 0)
 		return -EPROTO;
-	memset(ev, 0, sizeof(*ev));
-	ev->id = ev->spid = ev->old_spid = IOASID_INVALID;
+	ioasid__codec_event_init(ev, IOASID_CLIENT_EV_NOTIFY);
 	switch (rep->op) {
 	case IOASID_EVT_NOTIFY:
 		return event_notify(rep, ev);

@@ -72,6 +72,14 @@ void ioasid__codec_string(char *dst, size_t dlen, const char *src,
 			  size_t wlen);
 
 /*
+ * ioasid__codec_event_init - *ev as an event of type with nothing else
+ * said: its IDs IOASID_INVALID, every other field 0. Every event the
+ * library queues starts here.
+ */
+void ioasid__codec_event_init(struct ioasid_client_event *ev,
+			      enum ioasid_client_event_type type);
+
+/*
  * ioasid__codec_event - decode an asynchronous message (seq 0) into *ev.
  * Returns 0 for an event of this protocol version, 1 for one this library
  * does not know (to be ignored), or -EPROTO.

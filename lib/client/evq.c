@@ -9,6 +9,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "client/codec.h"
 #include "client/evq.h"
 #include "util/alloc.h"
 
@@ -93,9 +94,7 @@ void ioasid__evq_push(struct ioasid__evq *q, const struct ioasid_client_event *e
 			*slot = *ev;
 		} else {
 			/* The reserved slot: this event becomes a marker. */
-			memset(slot, 0, sizeof(*slot));
-			slot->type = IOASID_CLIENT_EV_DROPPED;
-			slot->id = slot->spid = slot->old_spid = IOASID_INVALID;
+			ioasid__codec_event_init(slot, IOASID_CLIENT_EV_DROPPED);
 			slot->count = ev->type == IOASID_CLIENT_EV_DROPPED ? ev->count : 1;
 		}
 		if (q->len++ == 0)

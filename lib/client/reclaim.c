@@ -105,10 +105,13 @@ static bool settled_on(const struct ioasid__call *call, ioasid_t id)
 static void report(struct ioasid_client *c, enum ioasid_client_event_type type,
 		   ioasid_t id, ioasid_t spid, ioasid_t old_spid)
 {
-	struct ioasid_client_event ev = { .id = id, .spid = spid,
-					  .old_spid = old_spid };
+	struct ioasid_client_event ev;
 
-	ioasid__client_event_queue(c, type, &ev);
+	ioasid__codec_event_init(&ev, type);
+	ev.id = id;
+	ev.spid = spid;
+	ev.old_spid = old_spid;
+	ioasid__evq_push(&c->evq, &ev);
 }
 
 static void report_differences(struct ioasid_client *c,

@@ -130,7 +130,7 @@ int ioasid__client_reconnect(struct ioasid_client *c, struct ioasid__call *call)
 {
 	unsigned int tries = c->reconnect_tries ? c->reconnect_tries : 1;
 	unsigned int delay = 0;
-	struct ioasid_client_event ev = { 0 };
+	struct ioasid_client_event ev;
 	int r = -ECONNREFUSED;
 
 	ioasid__client_disconnect(c);
@@ -141,15 +141,16 @@ int ioasid__client_reconnect(struct ioasid_client *c, struct ioasid__call *call)
 		}
 		r = reconnect_attempt(c, call);
 		if (r == 0) {
+			ioasid__codec_event_init(&ev, IOASID_CLIENT_EV_RECONNECTED);
 			ev.count = c->ledger.len;
-			ioasid__client_event_queue(c, IOASID_CLIENT_EV_RECONNECTED,
-						   &ev);
+			ioasid__evq_push(&c->evq, &ev);
 			return 0;
 		}
 		if (!reconnect_may_pass(r))
 			break;
 	}
+	ioasid__codec_event_init(&ev, IOASID_CLIENT_EV_DISCONNECTED);
 	ev.error = r;
-	ioasid__client_event_queue(c, IOASID_CLIENT_EV_DISCONNECTED, &ev);
+	ioasid__evq_push(&c->evq, &ev);
 	return r;
 }

@@ -104,6 +104,7 @@ static void test_client_reconnect_alloc_journaled_returns_its_id(void **state)
 	ids_expect(f, want, 2);
 	events_expect(f, types, 1);
 	assert_int_equal(f->ev[0].count, 2);
+	assert_int_equal(f->ev[0].id, IOASID_INVALID); /* a field it does not name */
 }
 
 static void test_client_reconnect_alloc_not_journaled_is_resent(void **state)
@@ -303,6 +304,7 @@ static void test_client_reconnect_gives_up(void **state)
 	assert_int_equal(ioasid_client_free(f->c, id), -EPIPE);
 	events_expect(f, types, 2);
 	assert_int_equal(f->ev[0].error, -ECONNREFUSED);
+	assert_int_equal(f->ev[0].spid, IOASID_INVALID); /* not named by it */
 	/* The record is kept for when the daemon comes back. */
 	ids_expect(f, &id, 1);
 }
