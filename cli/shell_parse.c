@@ -367,17 +367,6 @@ static int args_read(struct parse *p)
 	return r;
 }
 
-static int hex_value(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 static int args_write(struct parse *p)
 {
 	const char *h = p->ws->w[3];
@@ -390,11 +379,13 @@ static int args_write(struct parse *p)
 		return parse_error(p, "HEX is not 1-%d bytes as pairs of hex "
 				   "digits", IOASIDCTL_DMA_BYTES_MAX);
 	for (size_t i = 0; i < len; i += 2) {
-		int hi = hex_value(h[i]), lo = hex_value(h[i + 1]);
+		/* One byte: its two digits as ioasid__parse_u64() reads hex. */
+		const char pair[] = { '0', 'x', h[i], h[i + 1], '\0' };
+		uint64_t byte;
 
-		if (hi < 0 || lo < 0)
+		if (ioasid__parse_u64(pair, &byte) < 0)
 			return parse_error(p, "HEX '%.16s' is not hex digits", h);
-		p->cmd->bytes[i / 2] = (unsigned char)(hi << 4 | lo);
+		p->cmd->bytes[i / 2] = (unsigned char)byte;
 	}
 	p->cmd->nbytes = len / 2;
 	p->cmd->size = len / 2;

@@ -179,6 +179,8 @@ static void test_shell_parse_faults_read_write(void **state)
 	assert_int_equal(cmd.bytes[2], 0xa5);
 	bad("write 1 0 abc", "write: HEX is not 1-1024 bytes as pairs of hex digits");
 	bad("write 1 0 zz", "write: HEX 'zz' is not hex digits");
+	bad("write 1 0 a50g", "write: HEX 'a50g' is not hex digits");
+	bad("write 1 0 +1", "write: HEX '+1' is not hex digits");
 	bad("write 1 0", "write: usage: write C IOVA HEX");
 }
 
