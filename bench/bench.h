@@ -80,6 +80,13 @@ struct bench_series {
 	 * page faults are not timed as if they were the steady state.
 	 */
 	uint64_t warmup;
+	/*
+	 * Batch series: operations run untimed before every timed batch,
+	 * e.g. one whole cycle over the inputs, so that each batch starts
+	 * from the steady state rather than from what the peers' batches
+	 * (and the rest of the machine) left in the caches meanwhile.
+	 */
+	uint64_t rewarm;
 	uint64_t iters; /* calibrated batch size (batch series) */
 	int err; /* first error of a batch; later samples are NaN */
 	double median; /* result of bench_measure() */

@@ -19,6 +19,13 @@
  * ID for the same hint (checked before timing). One untimed pass over all
  * hints comes first: the pages of the core's ID table that the hints reach
  * are faulted in once, which is a one-time cost, not the steady state.
+ * Four more untimed cycles precede every timed batch of either subject,
+ * so that each batch starts from the steady state. On the machine we
+ * measure (a VM), a pause of a few milliseconds, the length of the peer's
+ * batches, was found to leave the core's pairs slow for several cycles
+ * afterwards, even when the pause touched no memory: with 1K live IDs,
+ * 27 ns a pair when pairs ran back to back, 52 ns in 5 ms batches after a
+ * 15 ms busy-wait, 38-41 ns after one untimed cycle, 28 ns after four.
  *
  * Lookups go through a stream of 2^20 IDs drawn uniformly from the live
  * ones, the same stream for every subject; they are independent (a
@@ -64,6 +71,7 @@ _Static_assert(IDMODEL_CAPACITY == IOASID_CAPACITY_DEFAULT,
 #define HEADROOM 4096
 #define LIVE_1M (IDMODEL_CAPACITY - HEADROOM)
 #define VERIFY_HINTS 4096 /* hints checked against the model before timing */
+#define REWARM_PAIRS (4 * IDMODEL_HINTS) /* untimed before every pair batch */
 #define SPID_SMALL 10
 #define SPID_LARGE 100000
 #define MT_LIVE (1u << 16)
@@ -324,9 +332,9 @@ static void run_pairs(struct bench_ctx *ctx, struct world *w,
 		return;
 	struct bench_series s[] = {
 		{ .name = name, .batch = core_pair_batch, .arg = w,
-		  .warmup = IDMODEL_HINTS },
+		  .warmup = IDMODEL_HINTS, .rewarm = REWARM_PAIRS },
 		{ .name = "judy1", .batch = judy_pair_batch, .arg = w,
-		  .warmup = IDMODEL_HINTS },
+		  .warmup = IDMODEL_HINTS, .rewarm = REWARM_PAIRS },
 	};
 	bench_measure(ctx, s, 2);
 	bench_report(ctx, &(struct bench_row){

@@ -95,6 +95,8 @@ static double calibrate_batch(struct bench_ctx *ctx, struct bench_series *s)
 
 double bench_ns_per_op(struct bench_ctx *ctx, struct bench_series *s)
 {
+	if (s->rewarm && !s->err)
+		s->err = s->batch(s->arg, s->rewarm);
 	if (s->iters == 0)
 		return calibrate_batch(ctx, s);
 	return time_batch(s, s->iters) / (double)s->iters;
