@@ -26,8 +26,12 @@
  *
  * Thread safety: every function may be called from any thread. Lookups
  * (ioasid_find, ioasid_spid_find, ioasid_get, ioasid_put) take no
- * namespace-wide lock. Notifier callbacks run synchronously in the thread
- * that caused the event and must not block (see "Notifications").
+ * namespace-wide lock. A call that takes a reference on an ID whose
+ * owner's ioasid_free() is under way at that moment yields the CPU until
+ * that free has decided (a few dozen instructions under the namespace
+ * lock), so that it answers as of after the free. Notifier callbacks run
+ * synchronously in the thread that caused the event and must not block
+ * (see "Notifications").
  *
  * Ownership: objects returned through an out parameter belong to the caller
  * until they are freed or put as the function's comment says.

@@ -61,7 +61,7 @@
 #include <stdint.h>
 
 /* The version of the layout below; changes with the soname. */
-#define IOASID_INLINE_ABI 3
+#define IOASID_INLINE_ABI 4
 
 /*
  * The entry word of an ID (struct ioasid_entry.word):
@@ -104,6 +104,8 @@ struct ioasid_entry {
 	struct ioasid_set *_Atomic set;
 	_Atomic ioasid_t spid; /* private to the library: the SPID + 1, 0 if none */
 	uint32_t member; /* private to the library */
+	_Atomic uint32_t closing; /* private to the library */
+	uint32_t reserved; /* private to the library */
 };
 
 /*

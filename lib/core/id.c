@@ -162,6 +162,16 @@ int ioasid_alloc(struct ioasid_set *set, ioasid_t min, ioasid_t max,
 }
 
 /*
+ * The last stores of a release, namespace lock held: the word IDLE, then
+ * no closing mark, in that order (idtable.h).
+ */
+static inline void entry_idle(struct ioasid_entry *e, uint64_t w)
+{
+	atomic_store_explicit(&e->word, w & IOASID__W_GEN, memory_order_release);
+	atomic_store_explicit(&e->closing, 0, memory_order_release);
+}
+
+/*
  * Return a RELEASING ID to the pool, whatever it holds: its SPID, a custom
  * allocator, the last reason its set lived. Namespace lock held, slot
  * already cleared; drops the lock.
@@ -182,7 +192,7 @@ release_locked(struct ioasid_ns *ns, ioasid_t id)
 	}
 	ioasid__set_del_member(set, ns->view.table, id);
 	ioasid__allocator_return(ns, id, w & IOASID__W_CUSTOM);
-	atomic_store_explicit(&e->word, w & IOASID__W_GEN, memory_order_release);
+	entry_idle(e, w);
 	dead = ioasid__set_try_unlink(set);
 	ioasid__lock_release(&ns->lock);
 	if (dead)
@@ -215,7 +225,7 @@ static inline bool release_near(struct ioasid_ns *ns, ioasid_t id)
 		return false;
 	ioasid__allocator_return(ns, id, false);
 	ioasid__set_del_member(set, ns->view.table, id);
-	atomic_store_explicit(&e->word, w & IOASID__W_GEN, memory_order_release);
+	entry_idle(e, w);
 	return true;
 }
 
@@ -274,14 +284,74 @@ void ioasid__id_unref(struct ioasid_ns *ns, ioasid_t id, bool drop_owner)
 }
 
 /*
- * A RELEASING ID whose slot is still set cannot be pinned (its count is
- * 0) and is not gone yet: its releaser holds the namespace lock for a
- * bounded, non-blocking stretch. Wait it out, so that the pin answers as
- * of after the release.
+ * An ID that is RELEASING with its slot still set, or closing, is in the
+ * middle of a free: its freeing thread holds or is taking the namespace
+ * lock for a bounded, non-blocking stretch. Wait it out, so that the
+ * caller answers as of after the free.
  */
-static void pin_wait_release(void)
+static void id_wait_free(void)
 {
 	sched_yield();
+}
+
+/*
+ * Give back a reference taken on an entry that turned out to be closing,
+ * unless the closing free has stored the word IDLE over it already (the
+ * generation or the liveness is gone: the reference was never counted).
+ */
+static __attribute__((noinline, cold)) void
+ref_back_out(struct ioasid_ns *ns, ioasid_t id, uint64_t taken)
+{
+	struct ioasid_entry *e = &ns->view.table[id];
+	uint64_t w = atomic_load_explicit(&e->word, memory_order_relaxed);
+	uint64_t nw;
+
+	do {
+		if (!ioasid__word_same_gen(w, taken) || !ioasid__word_live(w))
+			return;
+		nw = word_unref(w, false);
+	} while (!atomic_compare_exchange_weak_explicit(&e->word, &w, nw,
+							memory_order_acq_rel,
+							memory_order_relaxed));
+	if (word_releasing(nw))
+		ioasid__id_release(ns, id);
+}
+
+/*
+ * After a reference was added to the word: no quiet free that could have
+ * missed it is under way (no mark), and no release stored the word IDLE
+ * over it before clearing its mark (idtable.h).
+ */
+static bool ref_settled(struct ioasid_entry *e, uint64_t taken)
+{
+	uint64_t w;
+
+	if (atomic_load_explicit(&e->closing, memory_order_acquire))
+		return false;
+	w = atomic_load_explicit(&e->word, memory_order_relaxed);
+	return ioasid__word_same_gen(w, taken) && ioasid__word_live(w);
+}
+
+int ioasid__id_ref(struct ioasid_ns *ns, ioasid_t id,
+		   struct ioasid__entry_snap *snap)
+{
+	struct ioasid_entry *e = &ns->view.table[id];
+	uint64_t taken;
+	int ret;
+
+	if (__builtin_expect(snap->closing, 0)) {
+		id_wait_free();
+		return -EAGAIN;
+	}
+	ret = ioasid__entry_ref(e, snap);
+	if (ret)
+		return ret;
+	taken = snap->word + 1;
+	if (__builtin_expect(ref_settled(e, taken), 1))
+		return 0;
+	ref_back_out(ns, id, taken);
+	id_wait_free();
+	return -EAGAIN;
 }
 
 int ioasid__id_pin(struct ioasid_ns *ns, ioasid_t id,
@@ -296,11 +366,11 @@ int ioasid__id_pin(struct ioasid_ns *ns, ioasid_t id,
 		if (!ioasid__entry_snapshot(&ns->view, id, snap))
 			return -ENOENT;
 		if (word_releasing(snap->word)) {
-			pin_wait_release();
+			id_wait_free();
 			ret = -EAGAIN;
 			continue;
 		}
-		ret = ioasid__entry_ref(e, snap);
+		ret = ioasid__id_ref(ns, id, snap);
 	} while (ret == -EAGAIN);
 	return ret;
 }
@@ -359,39 +429,38 @@ free_watched(struct ioasid_set *set, ioasid_t id)
 }
 
 /*
- * Without subscribers the ID leaves ACTIVE and loses the owner's reference
- * in one compare-and-swap; *nwp is the word it left. Returns -ENOENT,
- * -EPERM, or -EAGAIN if the word moved under the compare-and-swap.
+ * The compare-and-swap way of a free without subscribers: the ID leaves
+ * ACTIVE and loses the owner's reference in one compare-and-swap; *nwp is
+ * the word it left. Returns -ENOENT, -EPERM, or -EAGAIN if the word moved
+ * under the compare-and-swap.
  */
-static inline int free_quiet_mark(struct ioasid_ns *ns, struct ioasid_set *set,
-				  ioasid_t id, uint64_t *nwp)
+static int free_cas_once(struct ioasid_ns *ns, struct ioasid_set *set,
+			 ioasid_t id, uint64_t *nwp)
 {
 	struct ioasid_entry *e = &ns->view.table[id];
 	struct ioasid__entry_snap snap;
-	uint64_t w;
 	int ret;
 
 	ret = free_check(ns, id, set, &snap);
 	if (ret)
 		return ret;
-	/* A copy for the compare-and-swap keeps snap in registers. */
-	w = snap.word;
-	*nwp = word_freed(w, true);
-	if (!atomic_compare_exchange_strong_explicit(&e->word, &w, *nwp,
+	*nwp = word_freed(snap.word, true);
+	if (!atomic_compare_exchange_strong_explicit(&e->word, &snap.word, *nwp,
 						     memory_order_acq_rel,
 						     memory_order_relaxed))
 		return -EAGAIN;
 	return 0;
 }
 
-static __attribute__((noinline, cold)) int
-free_quiet_retry(struct ioasid_ns *ns, struct ioasid_set *set, ioasid_t id)
+/* The free of an ID others hold too, or that another free is closing. */
+static __attribute__((noinline)) int
+free_cas(struct ioasid_ns *ns, struct ioasid_set *set, ioasid_t id)
 {
 	uint64_t nw;
 	int ret;
 
 	do {
-		ret = free_quiet_mark(ns, set, id, &nw);
+		ret = free_cas_once(ns, set, id, &nw);
 	} while (ret == -EAGAIN);
 	if (ret)
 		return ret;
@@ -401,29 +470,87 @@ free_quiet_retry(struct ioasid_ns *ns, struct ioasid_set *set, ioasid_t id)
 }
 
 /*
- * Like the near path of ioasid_alloc(), a quiet free is the short path of
- * a pair: one attempt inline, without a loop or a call but tail calls; a
- * reference taken or dropped meanwhile by another thread sends it to the
- * retry loop.
+ * A closing free that lost: a reference was taken or dropped, or another
+ * free's mark replaced this one's. Namespace lock held; takes the mark
+ * back if it is still this free's, drops the lock and frees by
+ * compare-and-swap.
+ */
+static __attribute__((noinline, cold)) int
+free_closing_abort(struct ioasid_ns *ns, struct ioasid_set *set, ioasid_t id,
+		   uint32_t mark)
+{
+	struct ioasid_entry *e = &ns->view.table[id];
+
+	if (atomic_load_explicit(&e->closing, memory_order_relaxed) == mark)
+		atomic_store_explicit(&e->closing, 0, memory_order_relaxed);
+	ioasid__lock_release(&ns->lock);
+	return free_cas(ns, set, id);
+}
+
+/*
+ * The decision of a closing free, namespace lock held (idtable.h): if the
+ * word is still w, the owner's reference alone, and the mark still this
+ * free's, no reference can be taken any more without its taker seeing the
+ * mark, and the ID goes back to the pool now. Drops the lock.
+ */
+static inline int free_closing_locked(struct ioasid_ns *ns,
+				      struct ioasid_set *set, ioasid_t id,
+				      uint64_t w, uint32_t mark)
+{
+	struct ioasid_entry *e = &ns->view.table[id];
+
+	if (__builtin_expect(
+		    atomic_load_explicit(&e->word, memory_order_relaxed) != w ||
+			    atomic_load_explicit(&e->closing,
+						 memory_order_relaxed) != mark,
+		    0))
+		return free_closing_abort(ns, set, id, mark);
+	/* From here on the ID is not live for any reader (idtable.h). */
+	atomic_store_explicit(&ns->view.slots[id], 0, memory_order_release);
+	if (__builtin_expect(!release_near(ns, id), 0))
+		return release_locked(ns, id); /* drops the lock */
+	ioasid__lock_release(&ns->lock);
+	return 0;
+}
+
+static __attribute__((noinline, cold)) int
+free_closing_contended(struct ioasid_ns *ns, struct ioasid_set *set,
+		       ioasid_t id, uint64_t w, uint32_t mark)
+{
+	ioasid__lock_wait(&ns->lock);
+	return free_closing_locked(ns, set, id, w, mark);
+}
+
+/*
+ * Like the near path of ioasid_alloc(), the free of an ID only its owner
+ * holds is the short path of a pair: inline, without a loop or a call but
+ * tail calls, and without a compare-and-swap: it marks the entry closing
+ * and decides under the lock (idtable.h). An ID others hold too goes
+ * FREE_PENDING by compare-and-swap.
  */
 int ioasid_free(struct ioasid_set *set, ioasid_t id)
 {
 	struct ioasid_ns *ns = set->ns;
-	uint64_t nw;
+	struct ioasid__entry_snap snap;
+	uint32_t mark;
 	int ret;
 
 	if (!ioasid__ns_entry(ns, id))
 		return -ENOENT;
 	if (ioasid__notify_wanted(set))
 		return free_watched(set, id);
-	ret = free_quiet_mark(ns, set, id, &nw);
-	if (__builtin_expect(ret == -EAGAIN, 0))
-		return free_quiet_retry(ns, set, id);
+	ret = free_check(ns, id, set, &snap);
 	if (ret)
 		return ret;
-	if (word_releasing(nw))
-		return id_release(ns, id);
-	return 0;
+	if (ioasid__word_refs(snap.word) != 1 || snap.closing)
+		return free_cas(ns, set, id);
+	mark = ioasid__closing_mark(snap.word);
+	/* Before the lock, whose exchange orders it before the checks. */
+	atomic_store_explicit(&ns->view.table[id].closing, mark,
+			      memory_order_relaxed);
+	if (!ioasid__lock_try_full(&ns->lock))
+		return free_closing_contended(ns, set, id, snap.word, mark);
+	return free_closing_locked(ns, set, id, snap.word, mark);
 }
 
 int ioasid_get(struct ioasid_ns *ns, struct ioasid_set *set, ioasid_t id)
@@ -442,7 +569,7 @@ int ioasid_get(struct ioasid_ns *ns, struct ioasid_set *set, ioasid_t id)
 		/* FREE_PENDING, or RELEASING read as FREE_PENDING (idtable.h). */
 		if (ioasid__word_state(snap.word) != IOASID_STATE_ACTIVE)
 			return -EBUSY;
-		ret = ioasid__entry_ref(e, &snap);
+		ret = ioasid__id_ref(ns, id, &snap);
 	} while (ret == -EAGAIN);
 	return ret;
 }

@@ -23,6 +23,15 @@ void ioasid__id_release(struct ioasid_ns *ns, ioasid_t id);
 void ioasid__id_unref(struct ioasid_ns *ns, ioasid_t id, bool drop_owner);
 
 /*
+ * Take a reference on the live ID snap saw (ioasid__entry_ref), unless its
+ * owner is freeing it right now (the entry is closing, idtable.h): then
+ * wait for that free to end and return -EAGAIN, as when the word moved.
+ * Returns 0, -EOVERFLOW or -EAGAIN (take a new snapshot and decide again).
+ */
+int ioasid__id_ref(struct ioasid_ns *ns, ioasid_t id,
+		   struct ioasid__entry_snap *snap);
+
+/*
  * Take a temporary reference on a live ID (ACTIVE or FREE_PENDING), which
  * keeps it and its set alive. Returns false if the ID is not live.
  */

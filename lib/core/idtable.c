@@ -4,9 +4,9 @@
  *
  * The slots and the entries are one anonymous private mapping reserved
  * without swap accounting, slots first: a namespace of 2^20 IDs reserves
- * 8 MiB of slots and 24 MiB of entries, and resident memory grows only
+ * 8 MiB of slots and 32 MiB of entries, and resident memory grows only
  * with the pages of IDs that were ever allocated (in 2 MiB steps where
- * transparent huge pages are granted, so at most 32 MiB, which 1M live IDs
+ * transparent huge pages are granted, so at most 40 MiB, which 1M live IDs
  * need anyway). A fresh mapping reads as zeros: an empty slot and an IDLE
  * entry.
  */

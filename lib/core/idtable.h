@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The ID table: per ID, an 8-byte slot and a 24-byte entry, in two arrays
+ * The ID table: per ID, an 8-byte slot and a 32-byte entry, in two arrays
  * indexed by ID (layouts public in ioasid/core_inline.h, whose inline
  * ioasid_find() reads them). The slot is the ID's private data plus one,
  * 0 when the ID is not live; the entry holds the rest, its state word
@@ -24,8 +24,33 @@
  *                        allocation of the ID
  *
  * References and state change by compare-and-swap on the word alone
- * (ioasid_get, ioasid_put, ioasid_free). The slot and the other fields are
- * written only under the namespace lock.
+ * (ioasid_get, ioasid_put, ioasid_free with others holding references).
+ * The slot and the other fields are written only under the namespace
+ * lock, but for the closing mark (below).
+ *
+ * The quiet free: when the owner frees an ID nobody else holds, a
+ * compare-and-swap on the word would be the pair's third locked
+ * instruction, on a line that is usually still on its way from memory
+ * (docs/core.md). Instead the owner stores a closing mark in the entry
+ * (a plain store), takes the namespace lock, whose locked exchange is a
+ * full barrier (ioasid__lock_try_full), and reads the word and the mark
+ * again. If the word still holds the owner's reference alone and the
+ * mark is still its own, the ID is released under the lock: its word is
+ * stored IDLE and the mark cleared. Otherwise the owner clears its mark
+ * (if it is still there) and frees by compare-and-swap. A reference
+ * taker does the mirror image: its compare-and-swap, a full barrier too,
+ * then a load of the mark. So either the free sees the new reference, or
+ * the taker sees a mark; a taker that sees one gives its reference back
+ * (ioasid__id_ref) and waits for the free to end. The IDLE store may
+ * overwrite such a reference on its way back; the taker then finds the
+ * generation gone and does not drop it twice.
+ *
+ * The mark is the closing generation with bit 31 set, so never 0. A free
+ * that raced with another free of the same ID may store it late, even on
+ * a later generation of the entry: every mark is taken as "closing" by
+ * takers, who then wait, and every mark is cleared, under the lock, by
+ * the free that stored it or by the release it made, so a stray mark
+ * only lasts until its free returns.
  *
  * Liveness is the slot: an ID is live from the store that sets its slot
  * (after the word went ACTIVE) to the store that clears it (the first step
@@ -52,6 +77,8 @@
 
 #include <ioasid/core.h>
 
+#include "core/lock.h"
+
 /* The word's fields; the layout is public (ioasid/core_inline.h). */
 #define IOASID__W_REFS IOASID_ENTRY_REFS
 #define IOASID__W_STATE_SHIFT IOASID_ENTRY_STATE_SHIFT
@@ -69,7 +96,7 @@
  * ioasid_find() reads it: its layout is ABI. member is the entry's index in
  * its set's member array (namespace lock).
  */
-_Static_assert(sizeof(struct ioasid_entry) == 24, "entry is 24 bytes");
+_Static_assert(sizeof(struct ioasid_entry) == 32, "entry is 32 bytes");
 _Static_assert(IOASID_STATE_ACTIVE == 1 && IOASID_STATE_FREE_PENDING == 2,
 	       "ioasid__word_live() knows the live states as 1 and 2");
 _Static_assert(sizeof(uintptr_t) <= sizeof(uint64_t),
@@ -92,12 +119,24 @@ static inline void ioasid__entry_set_spid(struct ioasid_entry *e,
 	atomic_store_explicit(&e->spid, spid + 1u, memory_order_release);
 }
 
+/* The closing mark of the generation in word w (never 0). */
+static inline uint32_t ioasid__closing_mark(uint64_t w)
+{
+	return (uint32_t)(w >> IOASID__W_GEN_SHIFT) | UINT32_C(0x80000000);
+}
+
+static inline bool ioasid__entry_closing(const struct ioasid_entry *e)
+{
+	return atomic_load_explicit(&e->closing, memory_order_relaxed) != 0;
+}
+
 /* A consistent view of one live entry, taken without a lock. */
 struct ioasid__entry_snap {
 	uint64_t word;
 	struct ioasid_set *set;
 	void *private;
 	ioasid_t spid;
+	bool closing; /* a quiet free is deciding (above) */
 };
 
 static inline unsigned int ioasid__word_state(uint64_t w)
@@ -162,6 +201,7 @@ static inline bool ioasid__entry_snapshot(const struct ioasid_ns_view *v,
 		return false;
 	snap->word = w;
 	snap->set = set;
+	snap->closing = ioasid__entry_closing(e);
 	snap->spid = spid;
 	snap->private = ioasid_slot_private(slot);
 	return true;
@@ -171,7 +211,9 @@ static inline bool ioasid__entry_snapshot(const struct ioasid_ns_view *v,
  * Add one reference to the word snap saw. Returns 0; -EOVERFLOW if the
  * word already counts 2^32 - 1 references (one more would carry into the
  * state bits); -EAGAIN if the word moved since the snapshot (take a new
- * one and decide again).
+ * one and decide again). The compare-and-swap is a full barrier, which
+ * the closing protocol above relies on: ioasid__id_ref() reads the mark
+ * after it.
  */
 static inline int ioasid__entry_ref(struct ioasid_entry *e,
 				    struct ioasid__entry_snap *snap)
@@ -180,8 +222,9 @@ static inline int ioasid__entry_ref(struct ioasid_entry *e,
 		return -EOVERFLOW;
 	if (!atomic_compare_exchange_strong_explicit(
 		    &e->word, &snap->word, snap->word + 1,
-		    memory_order_acq_rel, memory_order_relaxed))
+		    memory_order_seq_cst, memory_order_relaxed))
 		return -EAGAIN;
+	ioasid__barrier_after_rmw();
 	return 0;
 }
 

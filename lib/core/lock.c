@@ -26,8 +26,7 @@ void ioasid__lock_wait(struct ioasid__lock *lock)
 			else
 				sched_yield();
 		}
-		if (!atomic_exchange_explicit(&lock->held, 1,
-					      memory_order_acquire))
+		if (ioasid__lock_try_full(lock))
 			return;
 	}
 }

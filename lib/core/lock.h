@@ -41,6 +41,36 @@ static inline bool ioasid__lock_try(struct ioasid__lock *lock)
 				1);
 }
 
+/*
+ * A full barrier right after a locked read-modify-write: every store
+ * before the read-modify-write is visible to all threads before any load
+ * after it reads. On x86 a locked instruction already is one, so only the
+ * compiler is held back; elsewhere a fence is needed.
+ */
+static inline void ioasid__barrier_after_rmw(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	atomic_signal_fence(memory_order_seq_cst);
+#else
+	atomic_thread_fence(memory_order_seq_cst);
+#endif
+}
+
+/*
+ * ioasid__lock_try() that is also a full barrier (see
+ * ioasid__barrier_after_rmw()): the quiet ioasid_free() publishes a store
+ * and then reads the entry word, and the lock it needs anyway orders the
+ * two. ioasid__lock_wait() takes the lock the same way.
+ */
+static inline bool ioasid__lock_try_full(struct ioasid__lock *lock)
+{
+	bool got = !atomic_exchange_explicit(&lock->held, 1,
+					     memory_order_seq_cst);
+
+	ioasid__barrier_after_rmw();
+	return __builtin_expect(got, 1);
+}
+
 static inline void ioasid__lock_acquire(struct ioasid__lock *lock)
 {
 	if (!ioasid__lock_try(lock))

@@ -101,11 +101,10 @@ out_unlock:
 static int spid_confirm_get(struct ioasid_set *set, ioasid_t id,
 			    ioasid_t spid)
 {
-	struct ioasid_entry *e = ioasid__ns_entry(set->ns, id);
 	struct ioasid__entry_snap snap;
 	int ret;
 
-	if (!e)
+	if (!ioasid__ns_entry(set->ns, id))
 		return -ENOENT;
 	do {
 		if (!ioasid__entry_snapshot(&set->ns->view, id, &snap) ||
@@ -114,7 +113,7 @@ static int spid_confirm_get(struct ioasid_set *set, ioasid_t id,
 		/* FREE_PENDING, or RELEASING read as FREE_PENDING. */
 		if (ioasid__word_state(snap.word) != IOASID_STATE_ACTIVE)
 			return -EBUSY;
-		ret = ioasid__entry_ref(e, &snap);
+		ret = ioasid__id_ref(set->ns, id, &snap);
 	} while (ret == -EAGAIN);
 	return ret;
 }

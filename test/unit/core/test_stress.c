@@ -6,10 +6,11 @@
  * call's result must be one the contract allows, no ID may ever be handed
  * out to two owners at once, and at the end every count must agree: as
  * many ALLOC as FREE events as successful allocations, nothing live, the
- * namespace empty.
+ * namespace empty. A second run goes without subscribers, so that frees
+ * take the quiet path against concurrent gets and puts.
  *
- * Duration: IOASID_STRESS_SECONDS (default 1.5, at most 2 by default so the
- * TSan run stays short).
+ * Duration: IOASID_STRESS_SECONDS per run (default 1.5, at most 2 by
+ * default so the TSan run stays short).
  */
 #include <pthread.h>
 #include <string.h>
@@ -292,20 +293,27 @@ static void sleep_seconds(double s)
 		;
 }
 
-static void test_stress_random_ops_counts_consistent(void **state)
+/*
+ * One stress run. With watched, a global notifier counts events, so every
+ * free goes the watched way (FREE_PENDING first, the event, then the
+ * owner's reference); without, frees of IDs nobody else holds take the
+ * quiet, closing path (lib/core/idtable.h) against concurrent gets.
+ */
+static void stress_run(void **state, bool watched)
 {
 	struct ioasid_ns *ns = core_ns(state);
 	struct stress *st = calloc(1, sizeof(*st));
 	struct worker w[NR_WORKERS];
 	pthread_t t[NR_WORKERS], walker;
-	struct ioasid_notifier *n;
-	long allocs = 0, frees = 0, hits = 0;
+	struct ioasid_notifier *n = NULL;
+	long allocs = 0, frees = 0, hits = 0, gets = 0;
 
 	assert_non_null(st);
 	st->ns = ns;
 	st->shared = core_set(ns, IOASID_SET_TYPE_GUEST, 1, ID_SPAN / 2);
-	assert_int_equal(ioasid_notifier_register(ns, NULL, count_events, st,
-						  &n), 0);
+	if (watched)
+		assert_int_equal(ioasid_notifier_register(ns, NULL, count_events,
+							  st, &n), 0);
 	for (int i = 0; i < NR_WORKERS; i++) {
 		memset(&w[i], 0, sizeof(w[i]));
 		w[i].st = st;
@@ -329,28 +337,43 @@ static void test_stress_random_ops_counts_consistent(void **state)
 		allocs += w[i].allocs;
 		hits += w[i].spid_hits;
 		frees += w[i].frees;
+		gets += w[i].gets;
 		ioasid_set_query(w[i].own, &info);
 		assert_int_equal(info.nr_ids, 0);
 		assert_int_equal(info.refs, 1);
 		assert_int_equal(ioasid_set_free(w[i].own), 0);
 	}
-	print_message("stress: %ld allocs, %ld SPID hits, %ld work items\n",
-		      allocs, hits, atomic_load(&st->works_run));
+	print_message("stress (%s): %ld allocs, %ld gets, %ld SPID hits, %ld work items\n",
+		      watched ? "watched" : "quiet", allocs, gets, hits,
+		      atomic_load(&st->works_run));
 	assert_true(allocs > 0);
 	assert_int_equal(allocs, frees);
-	assert_int_equal(atomic_load(&st->alloc_events), allocs);
-	assert_int_equal(atomic_load(&st->free_events), frees);
+	if (watched) {
+		assert_int_equal(atomic_load(&st->alloc_events), allocs);
+		assert_int_equal(atomic_load(&st->free_events), frees);
+		ioasid_notifier_unregister(n);
+	}
 	for (ioasid_t id = 1; id <= ID_SPAN; id++)
 		assert_int_equal(atomic_load(&st->owner[id]), 0);
-	ioasid_notifier_unregister(n);
 	assert_int_equal(ioasid_set_free(st->shared), 0);
 	free(st);
+}
+
+static void test_stress_random_ops_counts_consistent(void **state)
+{
+	stress_run(state, true);
+}
+
+static void test_stress_quiet_frees_counts_consistent(void **state)
+{
+	stress_run(state, false);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		CORE_TEST(test_stress_random_ops_counts_consistent),
+		CORE_TEST(test_stress_quiet_frees_counts_consistent),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
