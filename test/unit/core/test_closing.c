@@ -53,6 +53,27 @@ static uint32_t closing_mark_now(struct ioasid_ns *ns, ioasid_t id)
 	return ioasid__closing_mark(atomic_load(&ns->view.table[id].word));
 }
 
+/*
+ * Start c's ioasid_free() in a thread and return once it has stored its
+ * mark: it is then waiting for the namespace lock, which the caller holds.
+ */
+static void closing_free_start(struct closing_call *c, pthread_t *t)
+{
+	ioasid__lock_acquire(&c->ns->lock);
+	assert_int_equal(pthread_create(t, NULL, closing_free_thread, c), 0);
+	while (!closing_of(c->ns, c->id))
+		sched_yield();
+}
+
+/* Let the free stopped by closing_free_start() go on, and wait for it. */
+static void closing_free_finish(struct closing_call *c, pthread_t t)
+{
+	ioasid__lock_release(&c->ns->lock);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(c->ret, 0);
+	assert_int_equal(closing_of(c->ns, c->id), 0);
+}
+
 static void test_closing_quiet_free_leaves_no_mark(void **state)
 {
 	struct ioasid_ns *ns = core_ns(state);
@@ -142,15 +163,9 @@ static void test_closing_free_sees_reference_taken_meanwhile(void **state)
 	pthread_t t;
 
 	assert_int_equal(ioasid_alloc(set, 7, 7, NULL, &c.id), 0);
-	ioasid__lock_acquire(&ns->lock);
-	assert_int_equal(pthread_create(&t, NULL, closing_free_thread, &c), 0);
-	while (!closing_of(ns, c.id))
-		sched_yield();
+	closing_free_start(&c, &t);
 	atomic_fetch_add(&ns->view.table[c.id].word, 1); /* a taker's reference */
-	ioasid__lock_release(&ns->lock);
-	assert_int_equal(pthread_join(t, NULL), 0);
-	assert_int_equal(c.ret, 0);
-	assert_int_equal(closing_of(ns, c.id), 0);
+	closing_free_finish(&c, t);
 	assert_int_equal(ioasid_query(ns, c.id, &info), 0);
 	assert_int_equal(info.state, IOASID_STATE_FREE_PENDING);
 	assert_int_equal(info.refs, 1);
@@ -173,14 +188,8 @@ static void test_closing_free_waits_for_lock_then_releases(void **state)
 	pthread_t t;
 
 	assert_int_equal(ioasid_alloc(set, 7, 7, NULL, &c.id), 0);
-	ioasid__lock_acquire(&ns->lock);
-	assert_int_equal(pthread_create(&t, NULL, closing_free_thread, &c), 0);
-	while (!closing_of(ns, c.id))
-		sched_yield();
-	ioasid__lock_release(&ns->lock);
-	assert_int_equal(pthread_join(t, NULL), 0);
-	assert_int_equal(c.ret, 0);
-	assert_int_equal(closing_of(ns, c.id), 0);
+	closing_free_start(&c, &t);
+	closing_free_finish(&c, t);
 	assert_int_equal(ioasid_query(ns, c.id, &info), 0);
 	assert_int_equal(info.state, IOASID_STATE_IDLE);
 	assert_int_equal(ioasid_set_free(set), 0);
