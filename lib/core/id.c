@@ -553,19 +553,31 @@ int ioasid_free(struct ioasid_set *set, ioasid_t id)
 	return free_closing_locked(ns, set, id, snap.word, mark);
 }
 
+/*
+ * Snapshot a live ID of the table and, with set given, check its owner.
+ * Returns 0, -ENOENT (not live) or -EPERM (another set's).
+ */
+static int id_snapshot_owned(struct ioasid_ns *ns, struct ioasid_set *set,
+			     ioasid_t id, struct ioasid__entry_snap *snap)
+{
+	if (!ioasid__entry_snapshot(&ns->view, id, snap))
+		return -ENOENT;
+	if (set && snap->set != set)
+		return -EPERM;
+	return 0;
+}
+
 int ioasid_get(struct ioasid_ns *ns, struct ioasid_set *set, ioasid_t id)
 {
-	struct ioasid_entry *e = ioasid__ns_entry(ns, id);
 	struct ioasid__entry_snap snap;
 	int ret;
 
-	if (!e)
+	if (!ioasid__ns_entry(ns, id))
 		return -ENOENT;
 	do {
-		if (!ioasid__entry_snapshot(&ns->view, id, &snap))
-			return -ENOENT;
-		if (set && snap.set != set)
-			return -EPERM;
+		ret = id_snapshot_owned(ns, set, id, &snap);
+		if (ret)
+			return ret;
 		/* FREE_PENDING, or RELEASING read as FREE_PENDING (idtable.h). */
 		if (ioasid__word_state(snap.word) != IOASID_STATE_ACTIVE)
 			return -EBUSY;
@@ -606,10 +618,10 @@ int ioasid_put(struct ioasid_ns *ns, struct ioasid_set *set, ioasid_t id)
 	if (!e)
 		return -ENOENT;
 	do {
-		if (!ioasid__entry_snapshot(&ns->view, id, &snap))
-			return -ENOENT;
-		if (set && snap.set != set)
-			return -EPERM;
+		int ret = id_snapshot_owned(ns, set, id, &snap);
+
+		if (ret)
+			return ret;
 		if (ioasid__word_refs(snap.word) <=
 		    (snap.word & IOASID__W_OWNER ? 1u : 0u))
 			return -EINVAL;
@@ -627,14 +639,11 @@ static int find_owned(struct ioasid_ns *ns, struct ioasid_set *set,
 		      ioasid_t id, void **privatep)
 {
 	struct ioasid__entry_snap snap;
+	int ret = id_snapshot_owned(ns, set, id, &snap);
 
-	if (!ioasid__entry_snapshot(&ns->view, id, &snap))
-		return -ENOENT;
-	if (snap.set != set)
-		return -EPERM;
-	if (privatep)
+	if (!ret && privatep)
 		*privatep = snap.private;
-	return 0;
+	return ret;
 }
 
 /*
