@@ -119,7 +119,7 @@ int ioasid_cgroup_proc_open(const char *procroot, pid_t pid,
 {
 	struct ioasid_cgroup_proc *proc;
 	char file[PATH_MAX];
-	int len, err;
+	int len, err, saved_errno;
 
 	if (!procp || pid <= 0)
 		return -EINVAL;
@@ -131,9 +131,11 @@ int ioasid_cgroup_proc_open(const char *procroot, pid_t pid,
 	proc = ioasid__malloc(sizeof(*proc));
 	if (!proc)
 		return -ENOMEM;
+	saved_errno = errno;
 	proc->fd = open(file, O_RDONLY | O_CLOEXEC);
 	if (proc->fd < 0) {
 		err = errno == ENOENT ? -ESRCH : -errno;
+		errno = saved_errno; /* The library never reports through errno. */
 		goto free_proc;
 	}
 	*procp = proc;

@@ -120,9 +120,12 @@ static void test_cgroup_proc_missing_process(void **state)
 	struct ioasid_cgroup_proc *proc = NULL;
 	char path[IOASID_CGROUP_PATH_MAX];
 
+	errno = 0;
 	assert_int_equal(ioasid_cgroup_pid_path(p->root, 7, path, sizeof(path)), -ESRCH);
 	assert_int_equal(ioasid_cgroup_proc_open(p->root, 7, &proc), -ESRCH);
 	assert_null(proc);
+	/* The failed open(2) reports through the return value only. */
+	assert_int_equal(errno, 0);
 	assert_int_equal(ioasid_cgroup_proc_open(p->root, 0, &proc), -EINVAL);
 	assert_int_equal(ioasid_cgroup_proc_open(p->root, -1, &proc), -EINVAL);
 	assert_int_equal(ioasid_cgroup_proc_read(NULL, path, sizeof(path)), -EINVAL);
