@@ -341,8 +341,14 @@ int daemon_proc_connect(struct daemon_proc *d, unsigned int timeout_ms,
 
 	for (;;) {
 		err = ioasid_client_open(d->sock, out);
-		if (err == 0)
-			return ioasid_client_reconnect_set(*out, 0, 0, 0);
+		if (err == 0) {
+			err = ioasid_client_reconnect_set(*out, 0, 0, 0);
+			if (err == 0)
+				return 0;
+			ioasid_client_close(*out); /* not handed out after all */
+			*out = NULL;
+			break;
+		}
 		if (err != -ECONNREFUSED && err != -ENOENT)
 			break;
 		if (d->pid && daemon_reaped(d, &status, false)) {
