@@ -151,7 +151,7 @@ int ioasid_client_open(const char *socket_path, struct ioasid_client **out)
 		return r;
 	r = ioasid__client_connect(c, &flags);
 	if (r == 0 && (flags & IOASID_INFO_RECLAIMED))
-		r = ioasid__client_reclaim(c, NULL, NULL, NULL);
+		r = ioasid__client_reclaim(c, false, NULL, NULL, NULL);
 	if (r < 0) {
 		client_delete(c);
 		return r;

@@ -144,11 +144,16 @@ int ioasid__client_connect(struct ioasid_client *c, uint32_t *info_flags);
 int ioasid__client_reconnect(struct ioasid_client *c, struct ioasid__call *call);
 
 /*
- * ioasid__client_reclaim - RECLAIM (all pages) into *entries (ascending,
- * ioasid__free()d by the caller) and reconcile the ledger with it, settling
- * call if not NULL. Returns 0 or a -errno of the exchange.
+ * ioasid__client_reclaim - RECLAIM (all pages) and reconcile the ledger
+ * with it, settling call if not NULL; with entries not NULL, the answer
+ * into *entries (ascending, ioasid__free()d by the caller; NULL when *count
+ * is 0). With reconnect, pages go through ioasid__client_call() (only the
+ * public ioasid_client_reclaim(); a reconnect itself must not reconnect).
+ * Request lock held. Returns 0 or -EPROTO (a duplicate ID), -ENOMEM, a
+ * -errno of the exchange; nothing is handed out then.
  */
-int ioasid__client_reclaim(struct ioasid_client *c, struct ioasid__call *call,
+int ioasid__client_reclaim(struct ioasid_client *c, bool reconnect,
+			   struct ioasid__call *call,
 			   struct ioasid_client_id_entry **entries,
 			   size_t *count);
 
@@ -173,22 +178,6 @@ int ioasid__client_pages(struct ioasid_client *c, uint32_t op, bool reconnect,
  */
 int ioasid__client_query_pages(struct ioasid_client *c, uint32_t op,
 			       void **out, size_t *count);
-
-/*
- * ioasid__client_reconcile - compare the ledger with the daemon's list of
- * owned IDs (ascending), settle call, queue LOST / ADOPTED / SPID events and
- * make the ledger equal to the list. Errors: -ENOMEM (nothing changes).
- */
-int ioasid__client_reconcile(struct ioasid_client *c,
-			     const struct ioasid_client_id_entry *owned,
-			     size_t count, struct ioasid__call *call);
-
-/* ioasid__client_reconcile_list - sort an unsorted RECLAIM answer and
- * reconcile with it (no call to settle). Errors: -EPROTO a duplicate ID;
- * -ENOMEM. */
-int ioasid__client_reconcile_list(struct ioasid_client *c,
-				  struct ioasid_client_id_entry *owned,
-				  size_t count);
 
 /* ioasid__client_path_copy - a cgroup path into a request's path array of
  * size bytes, NUL-padded. Errors: -EINVAL NULL or too long. */

@@ -129,20 +129,12 @@ int ioasid_client_reclaim(struct ioasid_client *c,
 			  struct ioasid_client_id_entry **entries,
 			  size_t *count)
 {
-	struct ioasid_client_id_entry *owned;
-	size_t n;
 	int r;
 
 	if (!c || !entries || !count)
 		return -EINVAL;
 	pthread_mutex_lock(&c->lock);
-	r = ioasid__client_pages(c, IOASID_OP_RECLAIM, true, (void **)&owned, &n);
-	if (r == 0)
-		r = ioasid__client_reconcile_list(c, owned, n);
+	r = ioasid__client_reclaim(c, true, NULL, entries, count);
 	pthread_mutex_unlock(&c->lock);
-	if (r < 0)
-		return r;
-	*entries = owned; /* the caller's from here */
-	*count = n;
-	return 0;
+	return r;
 }

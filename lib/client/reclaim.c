@@ -143,9 +143,14 @@ static void report_differences(struct ioasid_client *c,
 	}
 }
 
-int ioasid__client_reconcile(struct ioasid_client *c,
-			     const struct ioasid_client_id_entry *owned,
-			     size_t count, struct ioasid__call *call)
+/*
+ * Compare the ledger with the daemon's list of owned IDs (ascending), settle
+ * call, queue LOST / ADOPTED / SPID events and make the ledger equal to the
+ * list. Errors: -ENOMEM (nothing changes).
+ */
+static int reconcile(struct ioasid_client *c,
+		     const struct ioasid_client_id_entry *owned, size_t count,
+		     struct ioasid__call *call)
 {
 	struct ioasid__ledger fresh = { 0 };
 	struct ioasid__ledger_slot *mine;
@@ -182,16 +187,8 @@ static int owned_sort(struct ioasid_client_id_entry *owned, size_t count)
 	return 0;
 }
 
-int ioasid__client_reconcile_list(struct ioasid_client *c,
-				  struct ioasid_client_id_entry *owned,
-				  size_t count)
-{
-	int r = owned_sort(owned, count);
-
-	return r < 0 ? r : ioasid__client_reconcile(c, owned, count, NULL);
-}
-
-int ioasid__client_reclaim(struct ioasid_client *c, struct ioasid__call *call,
+int ioasid__client_reclaim(struct ioasid_client *c, bool reconnect,
+			   struct ioasid__call *call,
 			   struct ioasid_client_id_entry **entries,
 			   size_t *count)
 {
@@ -199,12 +196,13 @@ int ioasid__client_reclaim(struct ioasid_client *c, struct ioasid__call *call,
 	size_t n;
 	int r;
 
-	r = ioasid__client_pages(c, IOASID_OP_RECLAIM, false, (void **)&owned, &n);
+	r = ioasid__client_pages(c, IOASID_OP_RECLAIM, reconnect,
+				 (void **)&owned, &n);
 	if (r < 0)
 		return r;
 	r = owned_sort(owned, n);
 	if (r == 0)
-		r = ioasid__client_reconcile(c, owned, n, call);
+		r = reconcile(c, owned, n, call);
 	if (r < 0 || !entries) {
 		ioasid__free(owned);
 		return r;

@@ -94,7 +94,7 @@ static int reconnect_attempt(struct ioasid_client *c, struct ioasid__call *call)
 		return r;
 	r = subscription_restore(c);
 	if (r == 0)
-		r = ioasid__client_reclaim(c, call, NULL, NULL);
+		r = ioasid__client_reclaim(c, false, call, NULL, NULL);
 	if (r < 0)
 		ioasid__client_disconnect(c);
 	return r;

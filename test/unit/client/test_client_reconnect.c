@@ -401,6 +401,44 @@ static void test_client_open_adopts_reclaimed_ids(void **state)
 	assert_int_equal(f.ev[1].spid, 12);
 }
 
+/* RECLAIM answered with one ID twice: a broken daemon. */
+static bool hook_reclaim_duplicate(struct fake_daemon *d,
+				   const struct fake_req *r, int fd, void *arg)
+{
+	struct {
+		struct ioasid_rep_page page;
+		struct ioasid_list_entry e[2];
+	} rep = { .page = { .size = sizeof(rep), .count = 2 },
+		  .e = { { .id = 9, .spid = IOASID_INVALID },
+			 { .id = 9, .spid = IOASID_INVALID } } };
+
+	(void)fd;
+	(void)arg;
+	if (r->op != IOASID_OP_RECLAIM)
+		return false;
+	fake_send_reply(d, r, 0, &rep, sizeof(rep), -1);
+	return true;
+}
+
+static void test_client_reclaim_duplicate_is_eproto(void **state)
+{
+	struct fixture *f = fixture_open(NULL);
+	struct ioasid_client_id_entry *e = NULL;
+	size_t n = 0;
+	ioasid_t id;
+
+	*state = f;
+	assert_int_equal(ioasid_client_alloc(f->c, 0, 0, &id), 0);
+	fake_daemon_hook(f->fake, hook_reclaim_duplicate, NULL);
+	/* The answer is dropped (ASan sees it freed), nothing is handed out
+	 * and the record is left as it was. */
+	assert_int_equal(ioasid_client_reclaim(f->c, &e, &n), -EPROTO);
+	assert_null(e);
+	assert_int_equal(n, 0);
+	ids_expect(f, &id, 1);
+	assert_int_equal(ioasid_client_dispatch(f->c), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -419,6 +457,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_client_dispatch_reconnects_after_hangup, teardown),
 		cmocka_unit_test_teardown(test_client_dispatch_from_callback_is_ebusy, teardown),
 		cmocka_unit_test_teardown(test_client_open_adopts_reclaimed_ids, teardown),
+		cmocka_unit_test_teardown(test_client_reclaim_duplicate_is_eproto, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
