@@ -6,10 +6,11 @@
  * The journal owns two descriptors: the state directory (locked with
  * flock() for as long as the journal is open, and used for every name
  * lookup so that the directory cannot change under it) and the log file,
- * written at an offset the journal tracks itself. A failed append is cut
- * off with ftruncate() so that the file only ever holds whole records; if
- * that is impossible the journal is "broken" and refuses further writes
- * rather than append after garbage.
+ * written at an offset the journal tracks itself. A failed append (its
+ * write or its sync) is cut off with ftruncate() so that the file only
+ * ever holds whole records that were reported appended; if that is
+ * impossible the journal is "broken" and refuses further writes rather
+ * than append after garbage.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -258,7 +259,10 @@ void ioasid_journal_close(struct ioasid_journal *j)
 	journal_release(j);
 }
 
-/* Undo a partly written record; a failure to do so breaks the journal. */
+/*
+ * Cut off a record that failed (partly written, or written but not
+ * synced); a failure to do so breaks the journal.
+ */
 static void append_undo(struct ioasid_journal *j)
 {
 	if (ftruncate(j->fd, (off_t)j->size) == 0)
@@ -301,6 +305,11 @@ int ioasid_journal_append(struct ioasid_journal *j, uint16_t type,
 	iov[0] = (struct iovec){ hdr, sizeof(hdr) };
 	iov[1] = (struct iovec){ (void *)payload, len };
 	ret = ioasid__journal_pwritev_all(j->fd, iov, 2, (off_t)j->size);
+	/* j->size still ends the last good record, so a record whose write
+	 * or sync failed is cut off again: a restarted daemon must not
+	 * replay a change its caller was told had failed. */
+	if (!ret)
+		ret = append_apply_policy(j);
 	if (ret) {
 		append_undo(j);
 		return ret;
@@ -308,7 +317,7 @@ int ioasid_journal_append(struct ioasid_journal *j, uint16_t type,
 	j->size += sizeof(hdr) + (uint64_t)len;
 	j->records++;
 	j->appends++;
-	return append_apply_policy(j);
+	return 0;
 }
 
 int ioasid_journal_sync(struct ioasid_journal *j)

@@ -50,9 +50,9 @@
  *
  * Errors: every function returns 0 or a negative errno and never sets
  * errno; I/O errors are the -errno of the failing system call. A failed
- * append changes nothing: a partly written record is cut off again. If
- * even that fails, the journal is marked broken and every later append,
- * sync or compaction returns -EIO.
+ * append changes nothing: a record whose write or sync failed is cut off
+ * again. If even that fails, the journal is marked broken and every later
+ * append, sync or compaction returns -EIO.
  *
  * Thread safety: none. A journal is used by one thread at a time (ioasidd's
  * event loop); callers that share one must serialise all calls.
@@ -145,9 +145,10 @@ void ioasid_journal_close(struct ioasid_journal *j);
  * ioasid_journal_append - append one record and apply the sync policy.
  * Errors: -EINVAL len > IOASID_JOURNAL_PAYLOAD_MAX or payload NULL with
  * len > 0; -EIO the journal is broken; -errno from write(2)/fdatasync(2)
- * (after a failed fdatasync, under ALWAYS or when a BATCH sync fell due
- * on this append, the record stays in the file, as it may already be on
- * disk, and the journal is marked broken).
+ * (a failed fdatasync, under ALWAYS or when a BATCH sync fell due on this
+ * append, marks the journal broken). A failed append changes nothing: its
+ * record is cut off again, whether its write or its sync failed, so that
+ * a restarted daemon does not replay it.
  */
 int ioasid_journal_append(struct ioasid_journal *j, uint16_t type,
 			  const void *payload, uint32_t len);

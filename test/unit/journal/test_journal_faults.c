@@ -115,19 +115,20 @@ static void test_journal_compaction_fails_at_dir_fsync(void **state)
 }
 
 /*
- * A BATCH sync that falls due on an append and fails: the append returns
- * the error, but its record stays in the file (it may be on disk already)
- * and the journal is broken.
+ * A sync that an append makes (ALWAYS, or a BATCH sync falling due) and
+ * that fails: the append returns the error, its record is cut off again
+ * (a restarted daemon must not replay a change reported as failed), the
+ * records before it stay, and the journal is broken.
  */
-static void test_journal_batch_sync_fails_on_append(void **state)
+static void sync_fails_on_append(struct fix *f,
+				 enum ioasid_journal_sync_policy policy)
 {
-	struct fix *f = *state;
 	struct ioasid_journal *j;
 	struct ioasid_journal_stat st;
 	const struct timespec wait = { 0, 3 * 1000 * 1000 };
 	uint8_t b = 1;
 
-	f->cfg.sync = IOASID_JOURNAL_SYNC_BATCH;
+	f->cfg.sync = policy;
 	f->cfg.batch_ms = 1;
 	assert_int_equal(fix_open(f, &j), 0);
 	fix_append_series(j, 0, 1);
@@ -137,8 +138,10 @@ static void test_journal_batch_sync_fails_on_append(void **state)
 	fail_fdatasync = false;
 	ioasid_journal_query(j, &st);
 	assert_true(st.broken);
-	assert_int_equal(st.records, 2);
-	assert_int_equal(st.syncs, 0);
+	assert_int_equal(st.records, 1);
+	assert_int_equal(st.appends, 1);
+	/* Only ALWAYS synced the record before; the failed sync counts not. */
+	assert_int_equal(st.syncs, policy == IOASID_JOURNAL_SYNC_ALWAYS);
 	assert_int_equal(st.size, fix_file_size(f));
 	assert_int_equal(f->last_prio, LOG_ERR);
 	assert_int_equal(ioasid_journal_append(j, 1, &b, 1), -EIO);
@@ -146,9 +149,18 @@ static void test_journal_batch_sync_fails_on_append(void **state)
 	ioasid_journal_close(j);
 	fix_reset(f);
 	assert_int_equal(fix_open(f, &j), 0);
-	assert_int_equal(f->nrec, 2);
-	assert_int_equal(f->rec[1].type, 1);
+	fix_assert_series(f, 1);
 	ioasid_journal_close(j);
+}
+
+static void test_journal_batch_sync_fails_on_append(void **state)
+{
+	sync_fails_on_append(*state, IOASID_JOURNAL_SYNC_BATCH);
+}
+
+static void test_journal_always_sync_fails_on_append(void **state)
+{
+	sync_fails_on_append(*state, IOASID_JOURNAL_SYNC_ALWAYS);
 }
 
 /*
@@ -195,6 +207,7 @@ int main(void)
 		T(test_journal_create_fails_at_dir_fsync),
 		T(test_journal_compaction_fails_at_dir_fsync),
 		T(test_journal_batch_sync_fails_on_append),
+		T(test_journal_always_sync_fails_on_append),
 		T(test_journal_tail_cut_fails_at_fsync),
 	};
 
