@@ -207,15 +207,14 @@ static int pieces_write(const struct piece *pc, int n, const unsigned char *buf)
 
 /* Bytes as lower-case hex digits into the answer's string storage. */
 static void answer_bytes(struct ioasidctl_answer *ans,
+			 const struct ioasidctl_shell_cmd *cmd,
 			 const unsigned char *b, size_t n)
 {
 	static const char digits[] = "0123456789abcdef";
 	char *hex = ioasidctl_answer_keep(ans, malloc(2 * n + 1));
 
 	if (!hex) {
-		ans->err = -ENOMEM;
-		snprintf(ans->msg, sizeof(ans->msg), "read: %s",
-			 ioasid_strerror(-ENOMEM));
+		ioasidctl_answer_fail(ans, cmd, -ENOMEM);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -243,7 +242,7 @@ static void exec_read(struct ioasidctl_shell *sh,
 	if (r < 0)
 		ioasidctl_answer_fail(ans, cmd, r);
 	else
-		answer_bytes(ans, buf, len);
+		answer_bytes(ans, cmd, buf, len);
 }
 
 static void exec_write(struct ioasidctl_shell *sh,
