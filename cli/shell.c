@@ -221,36 +221,56 @@ static void input_read(struct ioasidctl_shell *sh, struct input *in)
 
 /* ---- the loop ---- */
 
+/* The descriptors to poll: stdin, the client's, one listener per export.
+ * The array is kept across turns of the loop and grows with the exports. */
+static int polls_fill(struct ioasidctl_shell *sh, struct pollfd **polls,
+		      size_t *cap)
+{
+	size_t np = 2 + sh->nexports;
+	struct pollfd *p = *polls;
+
+	if (np > *cap) {
+		p = realloc(p, np * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		*polls = p;
+		*cap = np;
+	}
+	p[0] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
+	p[1] = (struct pollfd){ .fd = ioasid_client_fd(sh->c), .events = POLLIN };
+	for (size_t i = 0; i < sh->nexports; i++)
+		p[2 + i] = (struct pollfd){ .fd = sh->exports[i].listener,
+					    .events = POLLIN };
+	return 0;
+}
+
 static int shell_loop(struct ioasidctl_shell *sh)
 {
 	static struct input in;
-	struct pollfd *p;
-	size_t np;
+	struct pollfd *p = NULL;
+	size_t cap = 0;
+	int r = 0;
 
 	while (!sh->quit && !in.eof && !ferror(sh->out)) {
-		np = 2 + sh->nexports;
-		p = calloc(np, sizeof(*p));
-		if (!p)
-			return -ENOMEM;
-		p[0] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
-		p[1] = (struct pollfd){ .fd = ioasid_client_fd(sh->c), .events = POLLIN };
+		r = polls_fill(sh, &p, &cap);
+		if (r < 0)
+			break;
+		if (poll(p, 2 + sh->nexports, -1) <= 0)
+			continue;
+		if (p[1].revents)
+			ioasid_client_dispatch(sh->c);
 		for (size_t i = 0; i < sh->nexports; i++)
-			p[2 + i] = (struct pollfd){ .fd = sh->exports[i].listener,
-						    .events = POLLIN };
-		if (poll(p, np, -1) > 0) {
-			if (p[1].revents)
-				ioasid_client_dispatch(sh->c);
-			for (size_t i = 0; i < sh->nexports; i++)
-				if (p[2 + i].revents & POLLIN)
-					ioasidctl_xfer_serve(sh->exports[i].listener,
-							     sh->exports[i].fd,
-							     sh->exports[i].id);
-			if (p[0].revents)
-				input_read(sh, &in);
-		}
-		free(p);
+			if (p[2 + i].revents & POLLIN)
+				ioasidctl_xfer_serve(sh->exports[i].listener,
+						     sh->exports[i].fd,
+						     sh->exports[i].id);
+		if (p[0].revents)
+			input_read(sh, &in);
 	}
-	return ferror(sh->out) ? -EPIPE : 0;
+	free(p);
+	if (r == 0 && ferror(sh->out))
+		r = -EPIPE;
+	return r;
 }
 
 static void exports_release(struct ioasidctl_shell *sh)
