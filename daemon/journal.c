@@ -46,6 +46,8 @@ struct ioasid_journal {
 	uint64_t compactions;
 	uint64_t dropped_bytes;
 	uint64_t dirty_since_ms; /* when the oldest unsynced append was made */
+	uint64_t last_start; /* where the last append's record starts */
+	bool cancellable; /* last_start is valid: no append or compaction since */
 	bool created; /* open created the log file (removed if open fails) */
 	bool dirty;
 	bool broken;
@@ -260,17 +262,22 @@ void ioasid_journal_close(struct ioasid_journal *j)
 }
 
 /*
- * Cut off a record that failed (partly written, or written but not
- * synced); a failure to do so breaks the journal.
+ * Cut the log at offset end, off a record that failed (partly written, or
+ * written but not synced) or that is cancelled; a failure to do so breaks
+ * the journal.
  */
-static void append_undo(struct ioasid_journal *j)
+static int log_cut(struct ioasid_journal *j, uint64_t end)
 {
-	if (ftruncate(j->fd, (off_t)j->size) == 0)
-		return;
+	int err;
+
+	if (ftruncate(j->fd, (off_t)end) == 0)
+		return 0;
+	err = -errno;
 	j->broken = true;
 	ioasid__journal_log(j->log, j->log_arg, LOG_ERR,
-			    "journal: cannot cut a failed append at offset %llu (%s); refusing further writes",
-			    (unsigned long long)j->size, strerror(errno));
+			    "journal: cannot cut the log at offset %llu (%s); refusing further writes",
+			    (unsigned long long)end, strerror(-err));
+	return err;
 }
 
 static int append_apply_policy(struct ioasid_journal *j)
@@ -301,6 +308,7 @@ int ioasid_journal_append(struct ioasid_journal *j, uint16_t type,
 		return -EINVAL;
 	if (j->broken)
 		return -EIO;
+	j->cancellable = false;
 	ioasid__journal_record_header_encode(hdr, type, payload, len);
 	iov[0] = (struct iovec){ hdr, sizeof(hdr) };
 	iov[1] = (struct iovec){ (void *)payload, len };
@@ -311,13 +319,35 @@ int ioasid_journal_append(struct ioasid_journal *j, uint16_t type,
 	if (!ret)
 		ret = append_apply_policy(j);
 	if (ret) {
-		append_undo(j);
+		(void)log_cut(j, j->size);
 		return ret;
 	}
+	j->last_start = j->size;
+	j->cancellable = true;
 	j->size += sizeof(hdr) + (uint64_t)len;
 	j->records++;
 	j->appends++;
 	return 0;
+}
+
+int ioasid_journal_cancel(struct ioasid_journal *j)
+{
+	int ret;
+
+	if (!j)
+		return -EINVAL;
+	if (j->broken)
+		return -EIO;
+	if (!j->cancellable)
+		return -ENOENT;
+	ret = log_cut(j, j->last_start);
+	if (ret)
+		return ret;
+	j->cancellable = false;
+	j->size = j->last_start;
+	j->records--;
+	/* The shorter file is made durable as an append would be. */
+	return append_apply_policy(j);
 }
 
 int ioasid_journal_sync(struct ioasid_journal *j)
@@ -369,6 +399,7 @@ static void compact_switch(struct ioasid_journal *j,
 	j->base_size = res->size;
 	j->records = res->records;
 	j->dirty = false; /* The snapshot was fsync()ed whole. */
+	j->cancellable = false;
 	j->compactions++;
 }
 

@@ -154,6 +154,21 @@ int ioasid_journal_append(struct ioasid_journal *j, uint16_t type,
 			  const void *payload, uint32_t len);
 
 /*
+ * ioasid_journal_cancel - take back the record of the last append, when a
+ * change it describes could not be made after all: the record is cut off
+ * and the policy applied to the shorter file as to an append. Only the
+ * record of the last append that succeeded can be cancelled, and only
+ * until the next append or a compaction that replaced the log (syncs in
+ * between are fine). Unlike
+ * a compensating record, this needs no room in the file system.
+ * Errors: -EINVAL j NULL; -EIO broken; -ENOENT nothing to cancel;
+ * -errno from ftruncate(2) (the record stays, the journal is marked
+ * broken) or fdatasync(2) (the record is cut, the journal is marked
+ * broken).
+ */
+int ioasid_journal_cancel(struct ioasid_journal *j);
+
+/*
  * ioasid_journal_sync - fdatasync now if anything appended is unsynced.
  * Errors: -EIO broken; -errno from fdatasync(2) (the journal is then
  * marked broken: after a failed fdatasync the kernel may have dropped the

@@ -4,7 +4,9 @@
  *
  * Each change is checked first, then journaled, then made: the daemon is
  * the core's only caller and single-threaded, so the checks hold, and a
- * failing journal leaves the change unmade.
+ * failing journal leaves the change unmade. (Making the change first
+ * would let subscribers see a BIND undone by an UNBIND.) An attach that
+ * fails after its record was journaled takes the record back.
  */
 #include <errno.h>
 
@@ -49,8 +51,9 @@ static int op_attach_spid(struct op_ctx *ctx)
 		return ret;
 	ret = ioasid_spid_attach(set, req->id, req->spid);
 	if (ret) {
-		/* Only -ENOMEM gets here: record that nothing changed. */
-		(void)ioasid__state_log_spid(ctx->d, req->id, IOASID_INVALID);
+		/* Only -ENOMEM gets here: the record is cut off again,
+		 * which needs no room, unlike a record undoing it. */
+		ioasid__state_log_cancel(ctx->d);
 		return ret;
 	}
 	return ops_reply_empty(ctx);

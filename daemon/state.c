@@ -146,6 +146,19 @@ int ioasid__state_log_limit(struct ioasidd *d, const char *path, uint64_t max)
 	return rec_append(d, REC_LIMIT, buf, rec_limit_encode(buf, path, max));
 }
 
+void ioasid__state_log_cancel(struct ioasidd *d)
+{
+	struct ioasid_journal *j = journal_of(d);
+	int ret;
+
+	if (!j)
+		return;
+	ret = ioasid_journal_cancel(j);
+	if (ret)
+		log_err("journal: cannot take back the last record: %s",
+			strerror(-ret));
+}
+
 /* ---- owners ---- */
 
 static uint64_t owner_token(const struct owner *o)

@@ -60,6 +60,14 @@ int ioasid__state_log_limit(struct ioasidd *d, const char *path,
 			    uint64_t max);
 
 /*
+ * ioasid__state_log_cancel - take back the record just logged, when the
+ * change it describes could not be made after all (see
+ * ioasid_journal_cancel()). Never fails: if the journal cannot cut the
+ * record it is broken and refuses every later record, and this is logged.
+ */
+void ioasid__state_log_cancel(struct ioasidd *d);
+
+/*
  * ioasid__state_claim - hand the waiting set of owner (if any) to its new
  * handle: *setp receives the set with its reference.
  * Errors: -ENOENT nothing waits for this owner.

@@ -356,6 +356,41 @@ static void test_journal_compaction_replaces_log(void **state)
 	fix_close_and_check(f, j, 5);
 }
 
+/*
+ * Cancel takes back the last append's record, once, and only until the
+ * next append or compaction; what is left replays as if it never was.
+ */
+static void test_journal_cancel_takes_back_last_append(void **state)
+{
+	struct fix *f = *state;
+	struct ioasid_journal *j;
+	struct ioasid_journal_stat st;
+	unsigned int n = 2;
+	uint64_t size;
+
+	f->cfg.sync = IOASID_JOURNAL_SYNC_ALWAYS;
+	assert_int_equal(fix_open(f, &j), 0);
+	assert_int_equal(ioasid_journal_cancel(NULL), -EINVAL);
+	assert_int_equal(ioasid_journal_cancel(j), -ENOENT);
+	fix_append_series(j, 0, 3);
+	size = fix_file_size(f);
+	fix_append_series(j, 3, 1);
+	assert_int_equal(ioasid_journal_sync(j), 0);
+	assert_int_equal(ioasid_journal_cancel(j), 0);
+	ioasid_journal_query(j, &st);
+	assert_int_equal(st.records, 3);
+	assert_int_equal(st.size, size);
+	assert_int_equal(fix_file_size(f), size);
+	assert_int_equal(st.syncs, 5); /* ALWAYS syncs the cut too */
+	/* Only the last record can be taken back. */
+	assert_int_equal(ioasid_journal_cancel(j), -ENOENT);
+	fix_append_series(j, 3, 1);
+	assert_int_equal(ioasid_journal_compact(j, snapshot_series, &n), 0);
+	assert_int_equal(ioasid_journal_cancel(j), -ENOENT);
+	fix_append_series(j, 2, 2);
+	fix_close_and_check(f, j, 4);
+}
+
 static int snapshot_fails(struct ioasid_journal_snapshot *snap, void *arg)
 {
 	assert_int_equal(ioasid_journal_snapshot_append(snap, 1, "ab", 2), 0);
@@ -471,6 +506,7 @@ int main(void)
 		T(test_journal_sync_policy_batch),
 		T(test_journal_sync_policy_batch_due),
 		T(test_journal_compaction_replaces_log),
+		T(test_journal_cancel_takes_back_last_append),
 		T(test_journal_failed_compaction_keeps_log),
 		T(test_journal_compaction_due_threshold),
 		T(test_journal_sync_names),

@@ -163,6 +163,32 @@ static void test_journal_always_sync_fails_on_append(void **state)
 	sync_fails_on_append(*state, IOASID_JOURNAL_SYNC_ALWAYS);
 }
 
+/* A cancel whose sync fails: the record is gone, the journal broken. */
+static void test_journal_cancel_sync_fails(void **state)
+{
+	struct fix *f = *state;
+	struct ioasid_journal *j;
+	struct ioasid_journal_stat st;
+
+	f->cfg.sync = IOASID_JOURNAL_SYNC_ALWAYS;
+	assert_int_equal(fix_open(f, &j), 0);
+	fix_append_series(j, 0, 2);
+	fail_fdatasync = true;
+	assert_int_equal(ioasid_journal_cancel(j), -EIO);
+	fail_fdatasync = false;
+	ioasid_journal_query(j, &st);
+	assert_true(st.broken);
+	assert_int_equal(st.records, 1);
+	assert_int_equal(st.size, fix_file_size(f));
+	assert_int_equal(f->last_prio, LOG_ERR);
+	assert_int_equal(ioasid_journal_cancel(j), -EIO);
+	ioasid_journal_close(j);
+	fix_reset(f);
+	assert_int_equal(fix_open(f, &j), 0);
+	fix_assert_series(f, 1);
+	ioasid_journal_close(j);
+}
+
 /*
  * A torn tail is reported only once its cut is durable: when the fsync()
  * after the ftruncate() fails, open fails and no log line claims a
@@ -208,6 +234,7 @@ int main(void)
 		T(test_journal_compaction_fails_at_dir_fsync),
 		T(test_journal_batch_sync_fails_on_append),
 		T(test_journal_always_sync_fails_on_append),
+		T(test_journal_cancel_sync_fails),
 		T(test_journal_tail_cut_fails_at_fsync),
 	};
 
