@@ -408,16 +408,15 @@ static int export_write(const char *root, const struct snapshot *s)
 		ret = path_join(groups, kernel, "iommu_groups");
 	if (!ret)
 		ret = path_join(devices, root, "devices");
-	if (!ret)
-		ret = make_dir_if_missing(root, &made.root);
 	if (ret)
 		return ret;
-	if (!access(groups, F_OK) || !access(devices, F_OK)) {
-		ret = -EEXIST;
-		goto undo;
-	}
+	/* A previous export is the caller's: refuse it without touching it. */
+	if (!access(groups, F_OK) || !access(devices, F_OK))
+		return -EEXIST;
 	/* From here on, a failure removes what was created. */
-	ret = make_dir_if_missing(kernel, &made.kernel);
+	ret = make_dir_if_missing(root, &made.root);
+	if (!ret)
+		ret = make_dir_if_missing(kernel, &made.kernel);
 	if (!ret)
 		ret = make_dir(groups);
 	if (!ret)
@@ -426,10 +425,8 @@ static int export_write(const char *root, const struct snapshot *s)
 		ret = write_group(groups, &s->groups[i], s);
 	for (unsigned int i = 0; i < s->nr_devs && !ret; i++)
 		ret = write_device(devices, &s->devs[i]);
-	if (!ret)
-		return 0;
-undo:
-	export_undo(root, kernel, groups, devices, &made);
+	if (ret)
+		export_undo(root, kernel, groups, devices, &made);
 	return ret;
 }
 

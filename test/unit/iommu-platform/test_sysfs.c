@@ -168,6 +168,9 @@ static void test_sysfs_export_twice_and_remove(void **state)
 	close(fd);
 	assert_int_equal(ioasid_sysfs_export(x->pf.p, x->root), 0);
 	assert_int_equal(ioasid_sysfs_export(x->pf.p, x->root), -EEXIST);
+	/* The refused export left the previous one as it was. */
+	assert_true(exists(x->root, "kernel/iommu_groups/0/devices/fn"));
+	assert_true(exists(x->root, "devices/platform/loose"));
 	assert_int_equal(ioasid_sysfs_remove(x->root), 0);
 	assert_false(exists(x->root, "kernel/iommu_groups"));
 	assert_false(exists(x->root, "devices"));
