@@ -8,25 +8,12 @@
 
 #define LIST_COLS 6
 
-static const char *state_name(enum ioasid_state s)
-{
-	switch (s) {
-	case IOASID_STATE_IDLE:
-		return "IDLE";
-	case IOASID_STATE_ACTIVE:
-		return "ACTIVE";
-	case IOASID_STATE_FREE_PENDING:
-		return "FREE_PENDING";
-	}
-	return "UNKNOWN";
-}
-
 static void row_fill(struct ioasidctl_field *row, const void *entry)
 {
 	const struct ioasid_client_id_entry *e = entry;
 	const struct ioasidctl_field r[LIST_COLS] = {
 		IOASIDCTL_F_U64("id", e->id),
-		IOASIDCTL_F_STR("state", state_name(e->state)),
+		IOASIDCTL_F_STR("state", ioasid_state_name(e->state)),
 		IOASIDCTL_F_U64("refs", e->refs),
 		IOASIDCTL_F_ID("spid", e->spid),
 		IOASIDCTL_F_U64("set", e->set_id),

@@ -28,21 +28,6 @@
 
 /* ---- events ---- */
 
-static const char *notify_name(enum ioasid_event e)
-{
-	switch (e) {
-	case IOASID_EVENT_ALLOC:
-		return "ALLOC";
-	case IOASID_EVENT_FREE:
-		return "FREE";
-	case IOASID_EVENT_BIND:
-		return "BIND";
-	case IOASID_EVENT_UNBIND:
-		return "UNBIND";
-	}
-	return "UNKNOWN";
-}
-
 static void event_format(struct ioasidctl_shell *sh,
 			 const struct ioasid_client_event *ev)
 {
@@ -56,7 +41,7 @@ static void event_format(struct ioasidctl_shell *sh,
 	switch (ev->type) {
 	case IOASID_CLIENT_EV_NOTIFY:
 		f[2] = (struct ioasidctl_field)IOASIDCTL_F_U64("set", ev->set_id);
-		ioasidctl_print_event(o, json, notify_name(ev->event), f, 3);
+		ioasidctl_print_event(o, json, ioasid_event_name(ev->event), f, 3);
 		break;
 	case IOASID_CLIENT_EV_DROPPED:
 		f[0] = (struct ioasidctl_field)IOASIDCTL_F_U64("count", ev->count);

@@ -44,34 +44,6 @@ static void check(int ret, const char *what)
 	}
 }
 
-static const char *state_name(enum ioasid_state s)
-{
-	switch (s) {
-	case IOASID_STATE_IDLE:
-		return "IDLE";
-	case IOASID_STATE_ACTIVE:
-		return "ACTIVE";
-	case IOASID_STATE_FREE_PENDING:
-		return "FREE_PENDING";
-	}
-	return "?";
-}
-
-static const char *event_name(enum ioasid_event e)
-{
-	switch (e) {
-	case IOASID_EVENT_ALLOC:
-		return "ALLOC";
-	case IOASID_EVENT_FREE:
-		return "FREE";
-	case IOASID_EVENT_BIND:
-		return "BIND";
-	case IOASID_EVENT_UNBIND:
-		return "UNBIND";
-	}
-	return "?";
-}
-
 static void describe(struct ioasid_ns *ns, ioasid_t id, const char *who)
 {
 	struct ioasid_info info;
@@ -79,10 +51,10 @@ static void describe(struct ioasid_ns *ns, ioasid_t id, const char *who)
 	check(ioasid_query(ns, id, &info), "query");
 	if (info.spid == IOASID_INVALID)
 		step("%s: PASID %u is %s, %u reference(s), no guest PASID", who,
-		     id, state_name(info.state), info.refs);
+		     id, ioasid_state_name(info.state), info.refs);
 	else
 		step("%s: PASID %u is %s, %u reference(s), guest PASID %u", who,
-		     id, state_name(info.state), info.refs, info.spid);
+		     id, ioasid_state_name(info.state), info.refs, info.spid);
 }
 
 /*
@@ -135,7 +107,7 @@ static void driver_notify(const struct ioasid_event_data *ev, void *arg)
 	struct driver *d = arg;
 
 	step("driver notified: %s of PASID %u (set %llu)",
-	     event_name(ev->event), ev->id, (unsigned long long)ev->set_id);
+	     ioasid_event_name(ev->event), ev->id, (unsigned long long)ev->set_id);
 	if (ev->event == IOASID_EVENT_FREE && ev->id == d->pasid &&
 	    ioasid_work_queue(d->ns, &d->cleanup))
 		step("driver notified: cleanup of PASID %u queued (not done "

@@ -233,6 +233,9 @@ enum ioasid_state {
 	IOASID_STATE_FREE_PENDING = 2, /* freed, waiting for the last put */
 };
 
+/* ioasid_state_name - "IDLE", "ACTIVE", "FREE_PENDING", or "UNKNOWN". */
+const char *ioasid_state_name(enum ioasid_state state);
+
 /*
  * ioasid_alloc - allocate the lowest free ID in [min, max] for set, with
  * private data. The set holds the ID's first reference. Notifies ALLOC.
@@ -427,6 +430,9 @@ enum ioasid_event {
 	IOASID_EVENT_BIND = 3, /* SPID attached */
 	IOASID_EVENT_UNBIND = 4, /* SPID detached */
 };
+
+/* ioasid_event_name - "ALLOC", "FREE", "BIND", "UNBIND", or "UNKNOWN". */
+const char *ioasid_event_name(enum ioasid_event event);
 
 struct ioasid_event_data {
 	enum ioasid_event event;

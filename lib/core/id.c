@@ -721,6 +721,19 @@ int ioasid_detach_data(struct ioasid_set *set, ioasid_t id)
 	return data_store(set, id, NULL);
 }
 
+const char *ioasid_state_name(enum ioasid_state state)
+{
+	switch (state) {
+	case IOASID_STATE_IDLE:
+		return "IDLE";
+	case IOASID_STATE_ACTIVE:
+		return "ACTIVE";
+	case IOASID_STATE_FREE_PENDING:
+		return "FREE_PENDING";
+	}
+	return "UNKNOWN";
+}
+
 static enum ioasid_state word_public_state(uint64_t w)
 {
 	unsigned int s = ioasid__word_state(w);

@@ -38,6 +38,21 @@ struct ioasid_notifier {
 	bool dead;
 };
 
+const char *ioasid_event_name(enum ioasid_event event)
+{
+	switch (event) {
+	case IOASID_EVENT_ALLOC:
+		return "ALLOC";
+	case IOASID_EVENT_FREE:
+		return "FREE";
+	case IOASID_EVENT_BIND:
+		return "BIND";
+	case IOASID_EVENT_UNBIND:
+		return "UNBIND";
+	}
+	return "UNKNOWN";
+}
+
 void ioasid__event_chain_init(struct ioasid__event_chain *chain)
 {
 	ioasid__list_init(&chain->head);

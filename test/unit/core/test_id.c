@@ -471,6 +471,16 @@ static void test_id_releasing_reads_as_free_pending(void **state)
 	assert_int_equal(ioasid_set_free(set), 0);
 }
 
+static void test_id_state_name_each_state(void **state)
+{
+	(void)state;
+	assert_string_equal(ioasid_state_name(IOASID_STATE_IDLE), "IDLE");
+	assert_string_equal(ioasid_state_name(IOASID_STATE_ACTIVE), "ACTIVE");
+	assert_string_equal(ioasid_state_name(IOASID_STATE_FREE_PENDING),
+			    "FREE_PENDING");
+	assert_string_equal(ioasid_state_name((enum ioasid_state)7), "UNKNOWN");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -494,6 +504,7 @@ int main(void)
 		CORE_TEST(test_id_pin_reference_overflow),
 		CORE_TEST(test_id_reserved_private_refused),
 		CORE_TEST(test_id_releasing_reads_as_free_pending),
+		cmocka_unit_test(test_id_state_name_each_state),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -298,6 +298,16 @@ static void test_notify_unregister_waits_for_callback(void **state)
 	assert_int_equal(ioasid_set_free(set), 0);
 }
 
+static void test_notify_event_name_each_event(void **state)
+{
+	(void)state;
+	assert_string_equal(ioasid_event_name(IOASID_EVENT_ALLOC), "ALLOC");
+	assert_string_equal(ioasid_event_name(IOASID_EVENT_FREE), "FREE");
+	assert_string_equal(ioasid_event_name(IOASID_EVENT_BIND), "BIND");
+	assert_string_equal(ioasid_event_name(IOASID_EVENT_UNBIND), "UNBIND");
+	assert_string_equal(ioasid_event_name((enum ioasid_event)0), "UNKNOWN");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -308,6 +318,7 @@ int main(void)
 		CORE_TEST(test_notify_token_wired_before_set_exists),
 		CORE_TEST(test_notify_callback_may_get_and_put),
 		CORE_TEST(test_notify_unregister_waits_for_callback),
+		cmocka_unit_test(test_notify_event_name_each_event),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
