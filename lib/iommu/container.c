@@ -64,8 +64,30 @@ static int container_find_group(struct ioasid_container *c,
 	return -1;
 }
 
+/* Forget the model: free the domains it kept (SPAPR keeps its table until
+ * here; type1 drops each with its last group), the usable ranges and the
+ * mappings. No group is attached to the model any more. */
+static void container_close_model(struct ioasid_container *c)
+{
+	for (unsigned int i = 0; i < c->nr_domains; i++) {
+		ioasid__container_domain_free(c, c->domains[i]->domain);
+		ioasid__free(c->domains[i]);
+	}
+	ioasid__free(c->domains);
+	c->domains = NULL;
+	c->nr_domains = 0;
+	ioasid__free(c->ranges);
+	c->ranges = NULL;
+	c->nr_ranges = 0;
+	ioasid__free(c->maps);
+	c->maps = NULL;
+	c->nr_maps = 0;
+	c->cap_maps = 0;
+	c->ops = NULL;
+}
+
 /* Detach, release and forget the group at index i; the last one out
- * releases the model. */
+ * closes the model. */
 static void container_remove_group(struct ioasid_container *c, unsigned int i)
 {
 	struct container_group *cg = &c->groups[i];
@@ -78,10 +100,8 @@ static void container_remove_group(struct ioasid_container *c, unsigned int i)
 	ioasid_group_put(g); /* the container's reference */
 	memmove(cg, cg + 1, (c->nr_groups - i - 1) * sizeof(*cg));
 	c->nr_groups--;
-	if (!c->nr_groups && c->ops) {
-		c->ops->release(c);
-		c->ops = NULL;
-	}
+	if (!c->nr_groups && c->ops)
+		container_close_model(c);
 }
 
 void ioasid_container_free(struct ioasid_container *c)
@@ -234,8 +254,7 @@ static int container_open_model(struct ioasid_container *c,
 		return 0;
 	while (i--)
 		ops->detach_group(c, &c->groups[i]);
-	ops->release(c);
-	c->ops = NULL;
+	container_close_model(c);
 	return ret;
 }
 

@@ -55,10 +55,10 @@ struct container_ops {
 	/* Attach cg (a group of the container) to the model; all or
 	 * nothing. */
 	int (*attach_group)(struct ioasid_container *c, struct container_group *cg);
-	/* Detach cg from the model. Never fails. */
+	/* Detach cg from the model. Never fails. Domains, ranges and mappings
+	 * a model keeps once its last group left are freed by the container
+	 * when it closes the model. */
 	void (*detach_group)(struct ioasid_container *c, struct container_group *cg);
-	/* Drop every mapping and domain (no group attached any more). */
-	void (*release)(struct ioasid_container *c);
 	int (*check_extension)(uint32_t ext);
 	void (*get_info)(struct ioasid_container *c,
 			 struct ioasid_container_info *info);

@@ -118,20 +118,6 @@ static void spapr_detach_group(struct ioasid_container *c,
 	cd->nr_groups = 0;
 }
 
-static void spapr_release(struct ioasid_container *c)
-{
-	if (c->nr_domains) {
-		ioasid__container_domain_free(c, c->domains[0]->domain);
-		ioasid__free(c->domains[0]);
-	}
-	ioasid__free(c->domains);
-	c->domains = NULL;
-	c->nr_domains = 0;
-	ioasid__free(c->ranges);
-	c->ranges = NULL;
-	c->nr_ranges = 0;
-}
-
 static int spapr_check_extension(uint32_t ext)
 {
 	return ext == IOASID_VFIO_SPAPR_TCE_IOMMU;
@@ -199,7 +185,6 @@ const struct container_ops ioasid__container_spapr_ops = {
 	.max_groups = 1, /* the TCE table is the one group's */
 	.attach_group = spapr_attach_group,
 	.detach_group = spapr_detach_group,
-	.release = spapr_release,
 	.check_extension = spapr_check_extension,
 	.get_info = spapr_get_info,
 	.map = spapr_map,

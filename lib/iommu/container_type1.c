@@ -292,21 +292,6 @@ static void type1_detach_group(struct ioasid_container *c,
 		type1_drop_domain(c, cd);
 }
 
-static void type1_release(struct ioasid_container *c)
-{
-	while (c->nr_domains)
-		type1_drop_domain(c, c->domains[c->nr_domains - 1]);
-	ioasid__free(c->domains);
-	c->domains = NULL;
-	ioasid__free(c->ranges);
-	c->ranges = NULL;
-	c->nr_ranges = 0;
-	ioasid__free(c->maps);
-	c->maps = NULL;
-	c->nr_maps = 0;
-	c->cap_maps = 0;
-}
-
 static int type1_check_extension(uint32_t ext)
 {
 	return ext == IOASID_VFIO_TYPE1v2_IOMMU || ext == IOASID_VFIO_UNMAP_ALL;
@@ -472,7 +457,6 @@ const struct container_ops ioasid__container_type1_ops = {
 	.pasids = true,
 	.attach_group = type1_attach_group,
 	.detach_group = type1_detach_group,
-	.release = type1_release,
 	.check_extension = type1_check_extension,
 	.get_info = type1_get_info,
 	.map = type1_map,
