@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "crc32c.h"
+#include "fuzz_check.h"
 #include "journal.h"
 #include "journal_format.h"
 
@@ -51,8 +52,7 @@ static void dir_init(void)
 	if (dir[0])
 		return;
 	snprintf(dir, sizeof(dir), "%s/ioasid-fuzz-journal-XXXXXX", base);
-	if (!mkdtemp(dir))
-		abort();
+	fuzz_check(mkdtemp(dir), "mkdtemp %s: %s", dir, strerror(errno));
 	snprintf(path, sizeof(path), "%s/%s", dir, IOASID_JOURNAL_FILE);
 	atexit(dir_remove);
 }
@@ -130,8 +130,9 @@ static void file_write(const uint8_t *buf, size_t len)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
-	if (fd < 0 || write(fd, buf, len) != (ssize_t)len)
-		abort();
+	fuzz_check(fd >= 0, "open %s: %s", path, strerror(errno));
+	fuzz_check(write(fd, buf, len) == (ssize_t)len, "write %zu bytes to %s: %s",
+		   len, path, strerror(errno));
 	close(fd);
 }
 
@@ -139,8 +140,7 @@ static uint64_t file_size(void)
 {
 	struct stat st;
 
-	if (stat(path, &st) < 0)
-		abort();
+	fuzz_check(stat(path, &st) == 0, "stat %s: %s", path, strerror(errno));
 	return (uint64_t)st.st_size;
 }
 
@@ -151,21 +151,28 @@ static void reopen_check(const struct ioasid_journal_config *cfg,
 	struct ioasid_journal_stat st;
 	struct digest again = { 0, 0 }, after = { 0, 0 }, want;
 
-	if (ioasid_journal_open(cfg, digest_record, &again, &j))
-		abort();
+	int ret;
+
+	ret = ioasid_journal_open(cfg, digest_record, &again, &j);
+	fuzz_check(ret == 0, "reopen: %s", strerror(-ret));
 	ioasid_journal_query(j, &st);
-	if (again.records != first->records || again.crc != first->crc ||
-	    st.dropped_bytes != 0)
-		abort();
-	if (ioasid_journal_append(j, 7, "tail", 4))
-		abort();
+	fuzz_check(again.records == first->records && again.crc == first->crc,
+		   "reopen replayed %llu records (crc %08x), first open %llu (%08x)",
+		   (unsigned long long)again.records, again.crc,
+		   (unsigned long long)first->records, first->crc);
+	fuzz_check(st.dropped_bytes == 0, "reopen dropped %llu bytes",
+		   (unsigned long long)st.dropped_bytes);
+	ret = ioasid_journal_append(j, 7, "tail", 4);
+	fuzz_check(ret == 0, "append after reopen: %s", strerror(-ret));
 	ioasid_journal_close(j);
 	want = again;
 	digest_record(&want, 7, "tail", 4);
-	if (ioasid_journal_open(cfg, digest_record, &after, &j))
-		abort();
-	if (after.records != want.records || after.crc != want.crc)
-		abort();
+	ret = ioasid_journal_open(cfg, digest_record, &after, &j);
+	fuzz_check(ret == 0, "open after append: %s", strerror(-ret));
+	fuzz_check(after.records == want.records && after.crc == want.crc,
+		   "after append replayed %llu records (crc %08x), want %llu (%08x)",
+		   (unsigned long long)after.records, after.crc,
+		   (unsigned long long)want.records, want.crc);
 	ioasid_journal_close(j);
 }
 
@@ -187,16 +194,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	file_write(file, len);
 	ret = ioasid_journal_open(&cfg, digest_record, &first, &j);
 	if (ret == -EINVAL || ret == -EOPNOTSUPP) {
-		if (file_size() != len) /* a bad header is never cut */
-			abort();
+		/* a bad header is never cut */
+		fuzz_check(file_size() == len, "refused (%s) file of %zu bytes now %llu",
+			   strerror(-ret), len, (unsigned long long)file_size());
 		return 0;
 	}
-	if (ret)
-		abort();
+	fuzz_check(ret == 0, "open of a %zu-byte file (mode %u): %s", len,
+		   data[0] % 3u, strerror(-ret));
 	ioasid_journal_query(j, &st);
-	if (st.size != file_size() || st.records != first.records ||
-	    st.size + st.dropped_bytes != (len ? len : JOURNAL_FILE_HEADER_SIZE))
-		abort();
+	fuzz_check(st.size == file_size() && st.records == first.records,
+		   "size %llu (file %llu), records %llu (replayed %llu)",
+		   (unsigned long long)st.size, (unsigned long long)file_size(),
+		   (unsigned long long)st.records, (unsigned long long)first.records);
+	fuzz_check(st.size + st.dropped_bytes == (len ? len : JOURNAL_FILE_HEADER_SIZE),
+		   "size %llu + dropped %llu != file of %zu bytes (mode %u)",
+		   (unsigned long long)st.size, (unsigned long long)st.dropped_bytes,
+		   len, data[0] % 3u);
 	ioasid_journal_close(j);
 	reopen_check(&cfg, &first);
 	return 0;
