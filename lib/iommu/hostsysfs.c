@@ -411,7 +411,7 @@ static int open_groups_dir(const char *root, char *dir, DIR **dp, char *msg,
 	return ret;
 }
 
-int ioasid_host_groups_read(const char *root, struct ioasid_host_groups **out,
+static int host_groups_read(const char *root, struct ioasid_host_groups **out,
 			    char *msg, size_t msglen)
 {
 	char dir[PATH_MAX];
@@ -438,6 +438,20 @@ int ioasid_host_groups_read(const char *root, struct ioasid_host_groups **out,
 		qsort(hg->groups, hg->nr, sizeof(*hg->groups), host_group_cmp);
 	*out = hg;
 	return 0;
+}
+
+/*
+ * readdir() reports its errors only through errno, which the walk therefore
+ * sets and reads; the caller's errno is given back untouched.
+ */
+int ioasid_host_groups_read(const char *root, struct ioasid_host_groups **out,
+			    char *msg, size_t msglen)
+{
+	int saved_errno = errno;
+	int ret = host_groups_read(root, out, msg, msglen);
+
+	errno = saved_errno; /* The library never reports through errno. */
+	return ret;
 }
 
 void ioasid_host_groups_free(struct ioasid_host_groups *hg)

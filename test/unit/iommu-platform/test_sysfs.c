@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The sysfs-style export and the host reader. */
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -360,6 +361,23 @@ static void test_sysfs_host_reader_missing_root(void **state)
 	assert_int_equal(ioasid_host_groups_read(x->root, &hg, NULL, 0), -ENOTDIR);
 }
 
+/* The reader walks directories with readdir(), yet leaves errno alone. */
+static void test_sysfs_host_reader_keeps_errno(void **state)
+{
+	struct sfix *x = *state;
+	struct ioasid_host_groups *hg = NULL;
+
+	errno = EXDEV;
+	assert_int_equal(ioasid_host_groups_read(x->root, &hg, NULL, 0), -ENOENT);
+	assert_int_equal(errno, EXDEV);
+	assert_int_equal(ioasid_sysfs_export(x->pf.p, x->root), 0);
+	errno = EXDEV;
+	assert_int_equal(ioasid_host_groups_read(x->root, &hg, NULL, 0), 0);
+	assert_int_equal(errno, EXDEV);
+	assert_int_equal(hg->nr, 2);
+	ioasid_host_groups_free(hg);
+}
+
 /* The machine's own /sys: whatever it holds, the answer agrees with it. */
 static void test_sysfs_host_reader_real_machine(void **state)
 {
@@ -496,6 +514,7 @@ int main(void)
 		T(test_sysfs_host_reader_fixture_tree),
 		T(test_sysfs_host_reader_file_too_big),
 		T(test_sysfs_host_reader_missing_root),
+		T(test_sysfs_host_reader_keeps_errno),
 		cmocka_unit_test(test_sysfs_host_reader_real_machine),
 		cmocka_unit_test(test_sysfs_parse_resv),
 		T(test_sysfs_export_alloc_sweep),
