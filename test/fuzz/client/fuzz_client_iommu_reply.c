@@ -14,8 +14,24 @@
 #include <ioasid/proto.h>
 
 #include "client/codec_iommu.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Entry i of n: its strings end inside their arrays. */
+static void device_check(const struct ioasid_client_device_entry *d,
+			 uint32_t i, uint32_t n)
+{
+	fuzz_check(strlen(d->name) < sizeof(d->name),
+		   "device entry %u of %u: name not terminated in %zu bytes",
+		   i, n, sizeof(d->name));
+	fuzz_check(strlen(d->parent) < sizeof(d->parent),
+		   "device entry %u of %u: parent not terminated in %zu bytes",
+		   i, n, sizeof(d->parent));
+	fuzz_check(strlen(d->driver) < sizeof(d->driver),
+		   "device entry %u of %u: driver not terminated in %zu bytes",
+		   i, n, sizeof(d->driver));
+}
 
 static void pages_check(const struct ioasid__reply *rep)
 {
@@ -30,16 +46,14 @@ static void pages_check(const struct ioasid__reply *rep)
 	if (ioasid__codec_page(rep, gsz, &n, &next, &raw) == 0)
 		for (uint32_t i = 0; i < n; i++) {
 			ioasid__codec_group_entry(raw + (size_t)i * gsz, &g);
-			if (strlen(g.name) >= sizeof(g.name))
-				abort();
+			fuzz_check(strlen(g.name) < sizeof(g.name),
+				   "group entry %u of %u: name not terminated in %zu bytes",
+				   i, n, sizeof(g.name));
 		}
 	if (ioasid__codec_page(rep, dsz, &n, &next, &raw) == 0)
 		for (uint32_t i = 0; i < n; i++) {
 			ioasid__codec_device_entry(raw + (size_t)i * dsz, &d);
-			if (strlen(d.name) >= sizeof(d.name) ||
-			    strlen(d.parent) >= sizeof(d.parent) ||
-			    strlen(d.driver) >= sizeof(d.driver))
-				abort();
+			device_check(&d, i, n);
 		}
 }
 
@@ -52,8 +66,9 @@ static void faults_check(const struct ioasid__reply *rep, uint32_t max)
 
 	if (!fl)
 		return;
-	if (ioasid__codec_faults(rep, fl, max, &count, &lost) == 0 && count > max)
-		abort();
+	if (ioasid__codec_faults(rep, fl, max, &count, &lost) == 0)
+		fuzz_check(count <= max, "%u faults decoded into room for %u",
+			   count, max);
 	free(fl);
 }
 

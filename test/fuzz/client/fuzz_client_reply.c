@@ -13,6 +13,7 @@
 #include <ioasid/proto.h>
 
 #include "client/codec.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -36,8 +37,9 @@ static void page_check(const struct ioasid__reply *rep)
 			ioasid__codec_set_entry(raw + (size_t)i *
 							ioasid__codec_set_entry_size(),
 						&se);
-			if (strlen(se.cgroup) >= sizeof(se.cgroup))
-				abort();
+			fuzz_check(strlen(se.cgroup) < sizeof(se.cgroup),
+				   "set entry %u of %u: cgroup not terminated in %zu bytes",
+				   i, n, sizeof(se.cgroup));
 		}
 }
 
@@ -53,8 +55,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(msg, data, size);
 	if (ioasid__codec_reply(msg, size, &rep) == 0) {
-		if (rep.body_len > size || (rep.body_len && !rep.body))
-			abort();
+		fuzz_check(rep.body_len <= size,
+			   "body of %zu bytes in a message of %zu",
+			   rep.body_len, size);
+		fuzz_check(rep.body_len == 0 || rep.body != NULL,
+			   "body of %zu bytes has no pointer", rep.body_len);
 		if (rep.seq == 0)
 			ioasid__codec_event(&rep, &ev);
 		ioasid__codec_body(&rep, 8, &info, sizeof(info));

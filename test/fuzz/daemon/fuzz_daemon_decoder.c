@@ -12,6 +12,7 @@
 #include <ioasid/proto.h>
 
 #include "dispatch.h"
+#include "fuzz_check.h"
 
 static uint8_t msg[IOASID_MSG_MAX];
 
@@ -23,14 +24,23 @@ static void check_accepted(const struct ioasidd_op *op, size_t len)
 	memcpy(&hdr, msg, sizeof(hdr));
 	memcpy(&size, msg + sizeof(hdr), sizeof(size));
 	memcpy(&flags, msg + sizeof(hdr) + 4, sizeof(flags));
-	if (hdr.op != op->op || hdr.size != len || !hdr.seq ||
-	    size != len - sizeof(hdr) || size < op->min_size ||
-	    (flags & ~op->flags_mask))
-		abort();
+	fuzz_check(hdr.op == op->op, "message op %u accepted as %s (%u)",
+		   hdr.op, op->name, op->op);
+	fuzz_check(hdr.size == len, "%s: header size %u, message %zu bytes",
+		   op->name, hdr.size, len);
+	fuzz_check(hdr.seq != 0, "%s: seq 0", op->name);
+	fuzz_check(size == len - sizeof(hdr),
+		   "%s: struct size %u, %zu bytes after the header", op->name,
+		   size, len - sizeof(hdr));
+	fuzz_check(size >= op->min_size, "%s: struct size %u below min %u",
+		   op->name, size, op->min_size);
+	fuzz_check(!(flags & ~op->flags_mask), "%s: flags %#x, allowed %#x",
+		   op->name, flags, op->flags_mask);
 	/* The known struct reads as zero past what was sent. */
 	for (size_t i = size; i < op->size; i++)
-		if (msg[sizeof(hdr) + i])
-			abort();
+		fuzz_check(msg[sizeof(hdr) + i] == 0,
+			   "%s: byte %zu of the %u-byte struct is %#x, %u sent",
+			   op->name, i, op->size, msg[sizeof(hdr) + i], size);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
