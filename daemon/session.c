@@ -4,9 +4,10 @@
  * event, non-blocking output with back-pressure, and the one-step release
  * at close.
  *
- * Hot path: one recvmsg() into the daemon's receive buffer, the handler,
- * one sendmsg() of the reply from the daemon's reply buffer. Nothing is
- * allocated unless the socket is full (the reply is then copied aside and
+ * Hot path: one recvmsg() into the daemon's receive buffer (with the
+ * sender's credentials), the handler, one send() of the reply from the
+ * daemon's reply buffer (sendmsg() when it carries a descriptor). Nothing
+ * is allocated unless the socket is full (the reply is then copied aside and
  * reading pauses until it has gone out, so a client that does not read
  * its replies stops being served rather than growing the daemon).
  */
@@ -239,10 +240,8 @@ void ioasid__session_ref_drop(struct session *s, ioasid_t id)
 int ioasid__session_send(struct session *s, const void *buf, size_t len,
 			 int fd)
 {
-	struct ioasid__fdmsg m;
-	struct msghdr *msg = ioasid__fdmsg_init(&m, buf, len, fd);
-
-	if (sendmsg(s->src.fd, msg, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0)
+	if (ioasid__fdmsg_send(s->src.fd, buf, len, fd,
+			       MSG_DONTWAIT | MSG_NOSIGNAL) >= 0)
 		return 0;
 	return errno == EWOULDBLOCK ? -EAGAIN : -errno;
 }

@@ -105,7 +105,9 @@ int ioasid__client_exchange(struct ioasid_client *c, struct ioasid__call *call,
 		return r;
 	*sent = true;
 	for (;;) {
-		n = ioasid__conn_recv(c->sock, c->rx, IOASID_MSG_MAX, &fd, false);
+		fd = -1; /* stays -1 when the call wants no descriptor */
+		n = ioasid__conn_recv(c->sock, c->rx, IOASID_MSG_MAX,
+				      call->want_fd ? &fd : NULL, false);
 		if (n < 0)
 			return n == -EMSGSIZE ? -EPROTO : (int)n;
 		r = ioasid__codec_reply(c->rx, (size_t)n, &call->rep);
@@ -132,10 +134,10 @@ int ioasid__client_pump(struct ioasid_client *c)
 {
 	struct ioasid__reply rep;
 	ssize_t n;
-	int fd;
 
+	/* Events carry no descriptor: any that comes is the kernel's to close. */
 	for (unsigned int i = 0; c->sock >= 0 && i < PUMP_MAX_MESSAGES; i++) {
-		n = ioasid__conn_recv(c->sock, c->rx, IOASID_MSG_MAX, &fd, true);
+		n = ioasid__conn_recv(c->sock, c->rx, IOASID_MSG_MAX, NULL, true);
 		if (n == -EAGAIN)
 			return 0;
 		if (n == -EPIPE)
@@ -144,8 +146,6 @@ int ioasid__client_pump(struct ioasid_client *c)
 			continue; /* not a message of ours; already consumed */
 		if (n < 0)
 			return (int)n;
-		if (fd >= 0)
-			close(fd);
 		if (ioasid__codec_reply(c->rx, (size_t)n, &rep) == 0)
 			ioasid__client_message(c, &rep);
 		else

@@ -50,10 +50,7 @@ int ioasid__conn_connect(const char *path, int *fd)
 
 int ioasid__conn_send(int fd, const void *buf, size_t len, int send_fd)
 {
-	struct ioasid__fdmsg m;
-	struct msghdr *msg = ioasid__fdmsg_init(&m, buf, len, send_fd);
-
-	while (sendmsg(fd, msg, MSG_NOSIGNAL) < 0) {
+	while (ioasid__fdmsg_send(fd, buf, len, send_fd, MSG_NOSIGNAL) < 0) {
 		if (errno == EINTR)
 			continue;
 		return errno_peer_gone(errno) ? -EPIPE : -errno;
@@ -83,6 +80,30 @@ static void fds_take(struct msghdr *msg, int *rfd)
 	}
 }
 
+/* What a failed receive (not EINTR) returns. */
+static ssize_t recv_error(int err)
+{
+	if (err == EAGAIN || err == EWOULDBLOCK)
+		return -EAGAIN;
+	return errno_peer_gone(err) ? -EPIPE : -err;
+}
+
+/*
+ * A message read without a control buffer: MSG_TRUNC makes recv() return
+ * its whole length, so that a longer message is still told apart.
+ */
+static ssize_t conn_recv_plain(int fd, void *buf, size_t cap, int flags)
+{
+	ssize_t n;
+
+	while ((n = recv(fd, buf, cap, flags | MSG_TRUNC)) < 0)
+		if (errno != EINTR)
+			return recv_error(errno);
+	if (n == 0)
+		return -EPIPE; /* end of file: the daemon closed the handle */
+	return (size_t)n > cap ? -EMSGSIZE : n;
+}
+
 ssize_t ioasid__conn_recv(int fd, void *buf, size_t cap, int *rfd,
 			  bool nonblock)
 {
@@ -97,14 +118,12 @@ ssize_t ioasid__conn_recv(int fd, void *buf, size_t cap, int *rfd,
 	int flags = MSG_CMSG_CLOEXEC | (nonblock ? MSG_DONTWAIT : 0);
 	ssize_t n;
 
+	if (!rfd)
+		return conn_recv_plain(fd, buf, cap, nonblock ? MSG_DONTWAIT : 0);
 	*rfd = -1;
-	while ((n = recvmsg(fd, &msg, flags)) < 0) {
-		if (errno == EINTR)
-			continue;
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
-			return -EAGAIN;
-		return errno_peer_gone(errno) ? -EPIPE : -errno;
-	}
+	while ((n = recvmsg(fd, &msg, flags)) < 0)
+		if (errno != EINTR)
+			return recv_error(errno);
 	fds_take(&msg, rfd);
 	if (n == 0)
 		goto close_fd; /* end of file: the daemon closed the handle */

@@ -32,7 +32,9 @@ int ioasid__conn_send(int fd, const void *buf, size_t len, int send_fd);
 /*
  * ioasid__conn_recv - receive one message into buf (cap bytes); waits
  * unless nonblock. *rfd receives the first descriptor that came with it
- * (close-on-exec), or -1; any further descriptors are closed.
+ * (close-on-exec), or -1; any further descriptors are closed. With rfd
+ * NULL the caller wants no descriptor: the message is read with recv(),
+ * cheaper than recvmsg(), and the kernel closes any that came with it.
  * Returns the message length, or -EAGAIN (nonblock, nothing to read),
  * -EPIPE (the peer is gone), -EMSGSIZE (the message was longer than cap;
  * its descriptors are closed), other -errno.

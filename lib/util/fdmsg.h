@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A one-buffer sendmsg() message that may carry one descriptor as
+ * A one-buffer message that may carry one descriptor as
  * SCM_RIGHTS: requests of libioasid-client, replies of ioasidd, and the
  * shells and tests that play either side. Header-only, so that the
  * daemon, both libraries, ioasidctl and the tests share it without a link
@@ -49,6 +49,23 @@ static inline struct msghdr *ioasid__fdmsg_init(struct ioasid__fdmsg *m,
 	cm->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
 	return &m->msg;
+}
+
+/*
+ * Send buf[0, len) on sock, with fd attached when fd >= 0. Without a
+ * descriptor it is send(): the kernel then copies no msghdr and iovec
+ * from user memory, which is most of what a small message's sendmsg()
+ * costs beyond send() (one request or reply per round trip). Returns
+ * what send()/sendmsg() return; errno as they leave it.
+ */
+static inline ssize_t ioasid__fdmsg_send(int sock, const void *buf,
+					 size_t len, int fd, int flags)
+{
+	struct ioasid__fdmsg m;
+
+	if (fd < 0)
+		return send(sock, buf, len, flags);
+	return sendmsg(sock, ioasid__fdmsg_init(&m, buf, len, fd), flags);
 }
 
 #endif /* IOASID_UTIL_FDMSG_H */

@@ -488,6 +488,48 @@ static void test_client_unexpected_descriptor_closed(void **state)
 	assert_int_equal(fds_open(), before);
 }
 
+/*
+ * Answers STATUS with a message 64 bytes longer than any the protocol
+ * allows, whose first IOASID_MSG_MAX bytes alone would be a good reply.
+ */
+static bool hook_oversized(struct fake_daemon *d, const struct fake_req *r,
+			   int fd, void *arg)
+{
+	static unsigned char msg[IOASID_MSG_MAX + 64];
+	struct ioasid_reply_hdr h = { .op = IOASID_OP_STATUS, .seq = r->seq,
+				      .size = IOASID_MSG_MAX };
+	struct ioasid_rep_status st = { .size = IOASID_MSG_MAX - sizeof(h),
+					.daemon_pid = 4242 };
+
+	(void)fd;
+	(void)arg;
+	if (r->op != IOASID_OP_STATUS)
+		return false;
+	memset(msg, 0, sizeof(msg));
+	memcpy(msg, &h, sizeof(h));
+	memcpy(msg + sizeof(h), &st, sizeof(st));
+	fake_send_raw(d, msg, sizeof(msg));
+	return true;
+}
+
+/*
+ * A reply longer than IOASID_MSG_MAX is not a reply, even when what fits
+ * would decode: the call fails with -EPROTO and the next call on the same
+ * handle works.
+ */
+static void test_client_oversized_reply_is_eproto(void **state)
+{
+	struct fixture *f = fixture_open(NULL);
+	struct ioasid_client_status st;
+
+	*state = f;
+	fake_daemon_hook(f->fake, hook_oversized, NULL);
+	assert_int_equal(ioasid_client_status(f->c, &st), -EPROTO);
+	fake_daemon_hook(f->fake, NULL, NULL);
+	assert_int_equal(ioasid_client_status(f->c, &st), 0);
+	assert_int_equal(st.daemon_pid, 4242);
+}
+
 static void test_client_list_walks_pages(void **state)
 {
 	struct fake_knobs k = { .page_entries = 3 };
@@ -625,6 +667,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_client_export_receives_descriptor, teardown),
 		cmocka_unit_test_teardown(test_client_import_sends_descriptor, teardown),
 		cmocka_unit_test_teardown(test_client_unexpected_descriptor_closed, teardown),
+		cmocka_unit_test_teardown(test_client_oversized_reply_is_eproto, teardown),
 		cmocka_unit_test_teardown(test_client_list_walks_pages, teardown),
 		cmocka_unit_test_teardown(test_client_sets_decodes_entries, teardown),
 		cmocka_unit_test_teardown(test_client_limits_and_quota_encoding, teardown),
