@@ -73,7 +73,7 @@ void ioasid__config_defaults(struct ioasidd_config *cfg)
 		.event_queue = 256,
 		.event_drop_limit = 65536,
 		.max_exports = 256,
-		.fsync = IOASIDD_FSYNC_BATCH,
+		.fsync = IOASID_JOURNAL_SYNC_BATCH,
 		.fsync_interval_ms = 10,
 		.compact_bytes = 4u << 20,
 		.log_level = IOASIDD_LOG_INFO,
@@ -177,23 +177,6 @@ static int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *valp)
 	return 0;
 }
 
-static int parse_fsync(const char *s, enum ioasidd_fsync *valp)
-{
-	static const char *const names[] = {
-		[IOASIDD_FSYNC_BATCH] = "batch",
-		[IOASIDD_FSYNC_ALWAYS] = "always",
-		[IOASIDD_FSYNC_NEVER] = "never",
-	};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (!strcmp(s, names[i])) {
-			*valp = (enum ioasidd_fsync)i;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
 static int limit_add(struct ioasidd_config *cfg, const char *path,
 		     uint64_t max)
 {
@@ -259,7 +242,7 @@ static int apply_key(struct ioasidd_config *cfg, const struct key_desc *k,
 		return ioasid__config_set_string(field, value);
 	case KEY_FSYNC:
 		*why = "fsync must be batch, always or never";
-		return parse_fsync(value, field);
+		return ioasid_journal_sync_parse(value, field);
 	case KEY_LOG_LEVEL:
 		*why = "log_level must be err, warn, info or debug";
 		return ioasid__log_level_parse(value, field);

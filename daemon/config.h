@@ -30,13 +30,8 @@
 
 #include <ioasid/iommu.h>
 
+#include "journal.h"
 #include "log.h"
-
-enum ioasidd_fsync {
-	IOASIDD_FSYNC_BATCH = 0, /* fsync at most every fsync_interval_ms */
-	IOASIDD_FSYNC_ALWAYS = 1, /* fsync after every record */
-	IOASIDD_FSYNC_NEVER = 2, /* leave it to the kernel */
-};
 
 /* One "limit PATH = N|max" line: a resource-controller max set at start. */
 struct ioasidd_limit {
@@ -99,8 +94,8 @@ struct ioasidd_config {
 	uint32_t event_queue; /* queued events per subscriber */
 	uint32_t event_drop_limit; /* drops before a subscriber is cut off */
 	uint32_t max_exports; /* live exports per handle */
-	enum ioasidd_fsync fsync;
-	uint32_t fsync_interval_ms; /* IOASIDD_FSYNC_BATCH window */
+	enum ioasid_journal_sync_policy fsync; /* named as the journal names it */
+	uint32_t fsync_interval_ms; /* IOASID_JOURNAL_SYNC_BATCH window */
 	uint32_t compact_bytes; /* journal size that triggers compaction */
 	enum ioasidd_log_level log_level;
 	struct ioasidd_limit *limits;

@@ -558,14 +558,9 @@ static void on_journal_log(void *arg, int priority, const char *msg)
 
 static int journal_open(struct ioasidd *d)
 {
-	static const enum ioasid_journal_sync_policy policy[] = {
-		[IOASIDD_FSYNC_BATCH] = IOASID_JOURNAL_SYNC_BATCH,
-		[IOASIDD_FSYNC_ALWAYS] = IOASID_JOURNAL_SYNC_ALWAYS,
-		[IOASIDD_FSYNC_NEVER] = IOASID_JOURNAL_SYNC_NEVER,
-	};
 	struct ioasid_journal_config jc = {
 		.dir = d->cfg.state_dir,
-		.sync = policy[d->cfg.fsync],
+		.sync = d->cfg.fsync,
 		.batch_ms = d->cfg.fsync_interval_ms,
 		.compact_min = d->cfg.compact_bytes,
 		.log = on_journal_log,

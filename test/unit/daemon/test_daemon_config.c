@@ -32,7 +32,7 @@ static void test_config_defaults(void **state)
 	assert_int_equal(cfg.capacity, 1u << 20);
 	assert_int_equal(cfg.quota, 1024);
 	assert_int_equal(cfg.reclaim_grace_ms, 30000);
-	assert_int_equal(cfg.fsync, IOASIDD_FSYNC_BATCH);
+	assert_int_equal(cfg.fsync, IOASID_JOURNAL_SYNC_BATCH);
 	assert_int_equal(cfg.fsync_interval_ms, 10);
 	assert_null(cfg.socket_path);
 	assert_null(cfg.state_dir);
@@ -68,7 +68,7 @@ static void test_config_keys(void **state)
 	assert_int_equal(cfg.capacity, 4096);
 	assert_int_equal(cfg.quota, 17); /* the last one wins */
 	assert_int_equal(cfg.reclaim_grace_ms, 0);
-	assert_int_equal(cfg.fsync, IOASIDD_FSYNC_ALWAYS);
+	assert_int_equal(cfg.fsync, IOASID_JOURNAL_SYNC_ALWAYS);
 	assert_int_equal(cfg.log_level, IOASIDD_LOG_DEBUG);
 	assert_int_equal(cfg.max_exports, 0);
 	ioasid__config_release(&cfg);
