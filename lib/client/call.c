@@ -94,7 +94,7 @@ int ioasid__client_exchange(struct ioasid_client *c, struct ioasid__call *call,
 {
 	uint64_t seq;
 	ssize_t n;
-	int fd, r;
+	int fd = -1, r; /* stays -1 when the call wants no descriptor */
 
 	*sent = false;
 	if (c->sock < 0)
@@ -105,7 +105,6 @@ int ioasid__client_exchange(struct ioasid_client *c, struct ioasid__call *call,
 		return r;
 	*sent = true;
 	for (;;) {
-		fd = -1; /* stays -1 when the call wants no descriptor */
 		n = ioasid__conn_recv(c->sock, c->rx, IOASID_MSG_MAX,
 				      call->want_fd ? &fd : NULL, false);
 		if (n < 0)

@@ -121,7 +121,7 @@ void ioasid__client_message(struct ioasid_client *c,
 /*
  * ioasid__client_pump - read what the socket holds without waiting and
  * queue the events (request lock held). Returns 0, -EPIPE when the daemon
- * hung up, or another -errno of recvmsg(2).
+ * hung up, or another -errno of recv(2).
  */
 int ioasid__client_pump(struct ioasid_client *c);
 

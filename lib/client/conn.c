@@ -104,8 +104,12 @@ static ssize_t conn_recv_plain(int fd, void *buf, size_t cap, int flags)
 	return (size_t)n > cap ? -EMSGSIZE : n;
 }
 
-ssize_t ioasid__conn_recv(int fd, void *buf, size_t cap, int *rfd,
-			  bool nonblock)
+/*
+ * A message read with room for descriptors: the first is kept in *rfd, the
+ * others are closed (fds_take), and all of them when the read fails.
+ */
+static ssize_t conn_recv_fds(int fd, void *buf, size_t cap, int *rfd,
+			     int flags)
 {
 	union {
 		struct cmsghdr hdr;
@@ -115,27 +119,28 @@ ssize_t ioasid__conn_recv(int fd, void *buf, size_t cap, int *rfd,
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
 			      .msg_control = ctl.buf,
 			      .msg_controllen = sizeof(ctl.buf) };
-	int flags = MSG_CMSG_CLOEXEC | (nonblock ? MSG_DONTWAIT : 0);
 	ssize_t n;
 
-	if (!rfd)
-		return conn_recv_plain(fd, buf, cap, nonblock ? MSG_DONTWAIT : 0);
 	*rfd = -1;
-	while ((n = recvmsg(fd, &msg, flags)) < 0)
+	while ((n = recvmsg(fd, &msg, flags | MSG_CMSG_CLOEXEC)) < 0)
 		if (errno != EINTR)
 			return recv_error(errno);
 	fds_take(&msg, rfd);
-	if (n == 0)
-		goto close_fd; /* end of file: the daemon closed the handle */
-	if (msg.msg_flags & MSG_TRUNC) {
-		n = -EMSGSIZE;
-		goto close_fd;
-	}
-	return n;
-
-close_fd:
+	if (n > 0 && !(msg.msg_flags & MSG_TRUNC))
+		return n;
 	if (*rfd >= 0)
 		close(*rfd);
 	*rfd = -1;
-	return n == 0 ? -EPIPE : n;
+	/* n == 0 is end of file: the daemon closed the handle. */
+	return n == 0 ? -EPIPE : -EMSGSIZE;
+}
+
+ssize_t ioasid__conn_recv(int fd, void *buf, size_t cap, int *rfd,
+			  bool nonblock)
+{
+	int flags = nonblock ? MSG_DONTWAIT : 0;
+
+	if (!rfd)
+		return conn_recv_plain(fd, buf, cap, flags);
+	return conn_recv_fds(fd, buf, cap, rfd, flags);
 }
