@@ -60,14 +60,6 @@ int ioasidctl_xfer_listen(const char *file, int *listener)
 	return 0;
 }
 
-static int send_fd(int conn, ioasid_t id, int fd)
-{
-	struct ioasid__fdmsg m;
-	struct msghdr *mh = ioasid__fdmsg_init(&m, &id, sizeof(id), fd);
-
-	return sendmsg(conn, mh, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 ? -errno : 0;
-}
-
 void ioasidctl_xfer_serve(int listener, int fd, ioasid_t id)
 {
 	struct ucred cred;
@@ -78,8 +70,12 @@ void ioasidctl_xfer_serve(int listener, int fd, ioasid_t id)
 	if (conn < 0)
 		return;
 	if (getsockopt(conn, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
-	    cred.uid == geteuid())
-		send_fd(conn, id, fd); /* a copy: the shell keeps its own */
+	    cred.uid == geteuid()) {
+		/* A copy: the shell keeps its own. Nothing waits for an
+		 * importer that does not read, and a failure is its own. */
+		ioasid__fdmsg_send(conn, &id, sizeof(id), fd,
+				   MSG_NOSIGNAL | MSG_DONTWAIT);
+	}
 	close(conn);
 }
 

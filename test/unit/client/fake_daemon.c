@@ -101,12 +101,10 @@ static int id_cmp(const void *a, const void *b)
 
 static void send_msg(struct fake_daemon *d, const void *msg, size_t len, int fd)
 {
-	struct ioasid__fdmsg m;
-
 	if (d->conn < 0)
 		return;
 	/* A gone client is fine. */
-	sendmsg(d->conn, ioasid__fdmsg_init(&m, msg, len, fd), MSG_NOSIGNAL);
+	ioasid__fdmsg_send(d->conn, msg, len, fd, MSG_NOSIGNAL);
 }
 
 static void reply_locked(struct fake_daemon *d, uint32_t op, uint64_t seq,
