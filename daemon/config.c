@@ -21,6 +21,7 @@
 
 #include "config.h"
 #include "util/alloc.h"
+#include "util/parse.h"
 #include "util/readall.h"
 
 #define CONFIG_FILE_MAX (1u << 20)
@@ -157,21 +158,16 @@ release:
 	return -ENOMEM;
 }
 
-/* parse_u32 - strict decimal: digits only, no leading zero, in [min, max]. */
+/*
+ * parse_u32 - strict decimal in [min, max]: ioasid__parse_u64()'s digits,
+ * with a leading zero refused (which also keeps out its "0x" form).
+ */
 static int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *valp)
 {
-	uint64_t v = 0;
+	uint64_t v;
 
-	if (!*s || (s[0] == '0' && s[1]))
-		return -EINVAL;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -EINVAL;
-		v = v * 10 + (uint64_t)(*s - '0');
-		if (v > UINT32_MAX)
-			return -EINVAL;
-	}
-	if (v < min || v > max)
+	if ((s[0] == '0' && s[1]) || ioasid__parse_u64(s, &v) || v < min ||
+	    v > max)
 		return -EINVAL;
 	*valp = (uint32_t)v;
 	return 0;

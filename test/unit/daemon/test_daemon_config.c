@@ -109,6 +109,8 @@ static void test_config_errors_change_nothing(void **state)
 		"quota = +5\n",
 		"quota = 5x\n",
 		"quota = 99999999999\n",
+		"quota = 18446744073709551616\n", /* beyond 64 bits */
+		"quota = 0x10\n", /* decimal only */
 		"quota =\n",
 		"quota\n",
 		"nosuchkey = 1\n",
