@@ -236,18 +236,10 @@ uint64_t raw_seq(void)
 	return ++seq;
 }
 
-/* send_msg - sendmsg() of msg with fd_send (if >= 0); no cmocka. */
-static ssize_t send_msg(int fd, const void *msg, size_t len, int fd_send)
-{
-	struct ioasid__fdmsg m;
-
-	return sendmsg(fd, ioasid__fdmsg_init(&m, msg, len, fd_send),
-		       MSG_NOSIGNAL);
-}
-
 void raw_send(int fd, const void *msg, size_t len, int fd_send)
 {
-	assert_int_equal(send_msg(fd, msg, len, fd_send), (ssize_t)len);
+	assert_int_equal(ioasid__fdmsg_send(fd, msg, len, fd_send, MSG_NOSIGNAL),
+			 (ssize_t)len);
 }
 
 size_t raw_recv(int fd, void *buf, size_t max, int *fd_recv)
@@ -504,7 +496,8 @@ int raw_try_fd(int fd, uint32_t op, const void *req, size_t len, int fd_send,
 		return RAW_BROKEN;
 	memcpy(buf, &hdr, sizeof(hdr));
 	memcpy(buf + sizeof(hdr), req, len);
-	if (send_msg(fd, buf, sizeof(hdr) + len, fd_send) < 0)
+	if (ioasid__fdmsg_send(fd, buf, sizeof(hdr) + len, fd_send,
+			       MSG_NOSIGNAL) < 0)
 		return RAW_BROKEN;
 	for (;;) {
 		ssize_t n;
