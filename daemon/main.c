@@ -166,8 +166,13 @@ static int daemonize(int *ready_fd)
 	if (pipe2(pipefd, O_CLOEXEC))
 		return -errno;
 	pid = fork();
-	if (pid < 0)
-		return -errno;
+	if (pid < 0) {
+		int err = -errno;
+
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return err;
+	}
 	if (pid > 0) {
 		close(pipefd[1]);
 		exit(read(pipefd[0], &c, 1) == 1 ? 0 : 1);
