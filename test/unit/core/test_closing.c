@@ -78,15 +78,13 @@ static void test_closing_quiet_free_leaves_no_mark(void **state)
 {
 	struct ioasid_ns *ns = core_ns(state);
 	struct ioasid_set *set = core_set(ns, IOASID_SET_TYPE_NONE, 0, 10);
-	struct ioasid_info info;
 	ioasid_t id;
 
 	assert_int_equal(ioasid_alloc(set, 7, 7, NULL, &id), 0);
 	assert_int_equal(closing_of(ns, id), 0);
 	assert_int_equal(ioasid_free(set, id), 0);
 	assert_int_equal(closing_of(ns, id), 0);
-	assert_int_equal(ioasid_query(ns, id, &info), 0);
-	assert_int_equal(info.state, IOASID_STATE_IDLE);
+	assert_int_equal(core_state(ns, id), IOASID_STATE_IDLE);
 	assert_int_equal(ioasid_set_free(set), 0);
 }
 
@@ -98,7 +96,6 @@ static void test_closing_stray_mark_free_still_frees(void **state)
 {
 	struct ioasid_ns *ns = core_ns(state);
 	struct ioasid_set *set = core_set(ns, IOASID_SET_TYPE_NONE, 0, 10);
-	struct ioasid_info info;
 	ioasid_t id;
 
 	assert_int_equal(ioasid_alloc(set, 7, 7, NULL, &id), 0);
@@ -106,8 +103,7 @@ static void test_closing_stray_mark_free_still_frees(void **state)
 	assert_int_equal(ioasid_free(set, id), 0);
 	assert_int_equal(ioasid_find(ns, NULL, id, NULL), -ENOENT);
 	assert_int_equal(closing_of(ns, id), 0);
-	assert_int_equal(ioasid_query(ns, id, &info), 0);
-	assert_int_equal(info.state, IOASID_STATE_IDLE);
+	assert_int_equal(core_state(ns, id), IOASID_STATE_IDLE);
 	assert_int_equal(ioasid_set_free(set), 0);
 }
 
@@ -120,7 +116,6 @@ static void test_closing_ref_backs_out_of_marked_entry(void **state)
 	struct ioasid_ns *ns = core_ns(state);
 	struct ioasid_set *set = core_set(ns, IOASID_SET_TYPE_NONE, 0, 10);
 	struct ioasid__entry_snap snap;
-	struct ioasid_info info;
 	ioasid_t id;
 
 	assert_int_equal(ioasid_alloc(set, 7, 7, NULL, &id), 0);
@@ -128,22 +123,19 @@ static void test_closing_ref_backs_out_of_marked_entry(void **state)
 	assert_false(snap.closing);
 	closing_store(ns, id, closing_mark_now(ns, id));
 	assert_int_equal(ioasid__id_ref(ns, id, &snap), -EAGAIN);
-	assert_int_equal(ioasid_query(ns, id, &info), 0);
-	assert_int_equal(info.state, IOASID_STATE_ACTIVE);
-	assert_int_equal(info.refs, 1);
+	assert_int_equal(core_state(ns, id), IOASID_STATE_ACTIVE);
+	assert_int_equal(core_refs(ns, id), 1);
 
 	/* Seen in the snapshot already, the mark stops it before the CAS. */
 	assert_true(ioasid__entry_snapshot(&ns->view, id, &snap));
 	assert_true(snap.closing);
 	assert_int_equal(ioasid__id_ref(ns, id, &snap), -EAGAIN);
-	assert_int_equal(ioasid_query(ns, id, &info), 0);
-	assert_int_equal(info.refs, 1);
+	assert_int_equal(core_refs(ns, id), 1);
 
 	closing_store(ns, id, 0);
 	assert_true(ioasid__entry_snapshot(&ns->view, id, &snap));
 	assert_int_equal(ioasid__id_ref(ns, id, &snap), 0);
-	assert_int_equal(ioasid_query(ns, id, &info), 0);
-	assert_int_equal(info.refs, 2);
+	assert_int_equal(core_refs(ns, id), 2);
 	assert_int_equal(ioasid_put(ns, set, id), 0);
 	assert_int_equal(ioasid_free(set, id), 0);
 	assert_int_equal(ioasid_set_free(set), 0);
@@ -159,16 +151,14 @@ static void test_closing_free_sees_reference_taken_meanwhile(void **state)
 	struct ioasid_ns *ns = core_ns(state);
 	struct ioasid_set *set = core_set(ns, IOASID_SET_TYPE_NONE, 0, 10);
 	struct closing_call c = { .ns = ns, .set = set };
-	struct ioasid_info info;
 	pthread_t t;
 
 	assert_int_equal(ioasid_alloc(set, 7, 7, NULL, &c.id), 0);
 	closing_free_start(&c, &t);
 	atomic_fetch_add(&ns->view.table[c.id].word, 1); /* a taker's reference */
 	closing_free_finish(&c, t);
-	assert_int_equal(ioasid_query(ns, c.id, &info), 0);
-	assert_int_equal(info.state, IOASID_STATE_FREE_PENDING);
-	assert_int_equal(info.refs, 1);
+	assert_int_equal(core_state(ns, c.id), IOASID_STATE_FREE_PENDING);
+	assert_int_equal(core_refs(ns, c.id), 1);
 	assert_int_equal(ioasid_find(ns, NULL, c.id, NULL), 0);
 	assert_int_equal(ioasid_put(ns, NULL, c.id), 0);
 	assert_int_equal(ioasid_find(ns, NULL, c.id, NULL), -ENOENT);
@@ -184,14 +174,12 @@ static void test_closing_free_waits_for_lock_then_releases(void **state)
 	struct ioasid_ns *ns = core_ns(state);
 	struct ioasid_set *set = core_set(ns, IOASID_SET_TYPE_NONE, 0, 10);
 	struct closing_call c = { .ns = ns, .set = set };
-	struct ioasid_info info;
 	pthread_t t;
 
 	assert_int_equal(ioasid_alloc(set, 7, 7, NULL, &c.id), 0);
 	closing_free_start(&c, &t);
 	closing_free_finish(&c, t);
-	assert_int_equal(ioasid_query(ns, c.id, &info), 0);
-	assert_int_equal(info.state, IOASID_STATE_IDLE);
+	assert_int_equal(core_state(ns, c.id), IOASID_STATE_IDLE);
 	assert_int_equal(ioasid_set_free(set), 0);
 }
 
@@ -206,7 +194,6 @@ static void test_closing_get_waits_for_mark_to_go(void **state)
 	struct ioasid_ns *ns = core_ns(state);
 	struct ioasid_set *set = core_set(ns, IOASID_SET_TYPE_NONE, 0, 10);
 	struct closing_call c = { .ns = ns, .set = set, .ret = 1 };
-	struct ioasid_info info;
 	pthread_t t;
 
 	assert_int_equal(ioasid_alloc(set, 7, 7, NULL, &c.id), 0);
@@ -216,8 +203,7 @@ static void test_closing_get_waits_for_mark_to_go(void **state)
 	closing_store(ns, c.id, 0);
 	assert_int_equal(pthread_join(t, NULL), 0);
 	assert_int_equal(c.ret, 0);
-	assert_int_equal(ioasid_query(ns, c.id, &info), 0);
-	assert_int_equal(info.refs, 2);
+	assert_int_equal(core_refs(ns, c.id), 2);
 	assert_int_equal(ioasid_put(ns, NULL, c.id), 0);
 	assert_int_equal(ioasid_free(set, c.id), 0);
 	assert_int_equal(ioasid_set_free(set), 0);
