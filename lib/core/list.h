@@ -7,7 +7,6 @@
 #ifndef IOASID_CORE_LIST_H
 #define IOASID_CORE_LIST_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 struct ioasid__list {
@@ -22,17 +21,6 @@ static inline void ioasid__list_init(struct ioasid__list *head)
 {
 	head->next = head;
 	head->prev = head;
-}
-
-static inline bool ioasid__list_empty(const struct ioasid__list *head)
-{
-	return head->next == head;
-}
-
-/* A node that was initialised or deleted is not on any list. */
-static inline bool ioasid__list_linked(const struct ioasid__list *node)
-{
-	return node->next != node;
 }
 
 static inline void ioasid__list_add_tail(struct ioasid__list *head,
