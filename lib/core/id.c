@@ -13,7 +13,9 @@
  * ACTIVE -> FREE_PENDING while still counting the owner's reference (so no
  * put can drop the count to zero and no get can succeed), the event is
  * delivered, and only then is the owner's reference dropped. Without
- * subscribers the first and last steps are one compare-and-swap.
+ * subscribers the first and last steps are one compare-and-swap, or, for
+ * an ID only its owner holds, the quiet free (idtable.h), which decides
+ * under the namespace lock without one.
  *
  * Whoever moves the count to zero moves the word to the internal RELEASING
  * state in the same compare-and-swap and then returns the ID to the pool

@@ -33,7 +33,9 @@ int ioasid__id_ref(struct ioasid_ns *ns, ioasid_t id,
 
 /*
  * Take a temporary reference on a live ID (ACTIVE or FREE_PENDING), which
- * keeps it and its set alive. Returns false if the ID is not live.
+ * keeps it and its set alive; *snap is the snapshot it was taken on. Waits
+ * out an ID that is in the middle of a free. Returns 0, -ENOENT if the ID
+ * is not live, or -EOVERFLOW.
  */
 int ioasid__id_pin(struct ioasid_ns *ns, ioasid_t id,
 		   struct ioasid__entry_snap *snap);
