@@ -655,6 +655,20 @@ size_t fake_daemon_count_op(struct fake_daemon *d, uint32_t op)
 	return n;
 }
 
+struct fake_req fake_daemon_last_req(struct fake_daemon *d, uint32_t op)
+{
+	struct fake_req r = { 0 };
+
+	pthread_mutex_lock(&d->lock);
+	for (size_t i = d->nreqs; i-- > 0;)
+		if (d->reqs[i].op == op) {
+			r = d->reqs[i];
+			break;
+		}
+	pthread_mutex_unlock(&d->lock);
+	return r;
+}
+
 unsigned int fake_daemon_connections(struct fake_daemon *d)
 {
 	unsigned int n;

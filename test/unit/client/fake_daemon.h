@@ -78,6 +78,8 @@ void fake_daemon_knobs(struct fake_daemon *d, const struct fake_knobs *knobs);
 size_t fake_daemon_nreq(struct fake_daemon *d);
 struct fake_req fake_daemon_req(struct fake_daemon *d, size_t i);
 size_t fake_daemon_count_op(struct fake_daemon *d, uint32_t op);
+/* The last request of op received, or one all zeroes (op 0) if none. */
+struct fake_req fake_daemon_last_req(struct fake_daemon *d, uint32_t op);
 unsigned int fake_daemon_connections(struct fake_daemon *d);
 /* Whether a connection is being served. */
 bool fake_daemon_connected(struct fake_daemon *d);

@@ -266,17 +266,12 @@ static void fake_result(struct fixture *f, int32_t result)
 	pthread_mutex_unlock(&f->x.lock);
 }
 
-/* The last request of op, and its body as struct T. */
+/* The last request of op, which must be there with a header size equal
+ * to its length; REQ_BODY: its body as struct T. */
 static struct fake_req last_req(struct fake_daemon *d, uint32_t op)
 {
-	struct fake_req r = { 0 };
+	struct fake_req r = fake_daemon_last_req(d, op);
 
-	for (size_t i = 0; i < fake_daemon_nreq(d); i++) {
-		struct fake_req x = fake_daemon_req(d, i);
-
-		if (x.op == op)
-			r = x;
-	}
 	assert_int_equal(r.op, op);
 	assert_int_equal(r.hdr_size, r.len);
 	return r;

@@ -62,20 +62,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* The last request of op the fake received. */
-static struct fake_req last_req(struct fake_daemon *d, uint32_t op)
-{
-	struct fake_req r = { 0 };
-
-	for (size_t i = 0; i < fake_daemon_nreq(d); i++) {
-		struct fake_req x = fake_daemon_req(d, i);
-
-		if (x.op == op)
-			r = x;
-	}
-	return r;
-}
-
 static bool fd_readable(int fd)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
@@ -189,7 +175,7 @@ static void test_client_alloc_encoding(void **state)
 	*state = f;
 	assert_int_equal(ioasid_client_alloc(f->c, 5, 9, &id), 0);
 	assert_int_equal(id, 5);
-	r = last_req(f->fake, IOASID_OP_ALLOC);
+	r = fake_daemon_last_req(f->fake, IOASID_OP_ALLOC);
 	assert_int_equal(r.len, sizeof(struct ioasid_msg_hdr) + sizeof(a));
 	assert_int_equal(r.hdr_size, r.len);
 	memcpy(&a, r.body, sizeof(a));
@@ -413,7 +399,7 @@ static void test_client_import_sends_descriptor(void **state)
 	assert_int_equal(pipe(p), 0);
 	assert_int_equal(ioasid_client_import(f->c, p[0], &id), 0);
 	assert_int_equal(id, 77);
-	r = last_req(f->fake, IOASID_OP_IMPORT);
+	r = fake_daemon_last_req(f->fake, IOASID_OP_IMPORT);
 	assert_true(r.had_fd);
 	assert_int_equal(fstat(p[0], &st), 0);
 	assert_int_equal(r.fd_ino, st.st_ino);
@@ -551,7 +537,7 @@ static void test_client_list_walks_pages(void **state)
 	ioasid_client_array_free(e);
 	assert_int_equal(fake_daemon_count_op(f->fake, IOASID_OP_LIST), 4);
 	/* The second page asks from where the first said. */
-	struct fake_req r = last_req(f->fake, IOASID_OP_LIST);
+	struct fake_req r = fake_daemon_last_req(f->fake, IOASID_OP_LIST);
 	struct ioasid_req_page q;
 	memcpy(&q, r.body, sizeof(q));
 	assert_int_equal(q.start, 10);
@@ -583,7 +569,7 @@ static void test_client_limits_and_quota_encoding(void **state)
 
 	*state = f;
 	assert_int_equal(ioasid_client_limit_set(f->c, "/machine/vm1", 12), 0);
-	r = last_req(f->fake, IOASID_OP_LIMIT_SET);
+	r = fake_daemon_last_req(f->fake, IOASID_OP_LIMIT_SET);
 	memcpy(&q, r.body, sizeof(q));
 	assert_int_equal(q.size, sizeof(q));
 	assert_int_equal(q.max, 12);
@@ -596,7 +582,7 @@ static void test_client_limits_and_quota_encoding(void **state)
 	assert_int_equal(ioasid_client_limit_get(f->c, longpath, &lim), -EINVAL);
 	assert_int_equal(ioasid_client_limit_set(f->c, NULL, 1), -EINVAL);
 	assert_int_equal(ioasid_client_quota_set(f->c, 1234, 50), 0);
-	r = last_req(f->fake, IOASID_OP_SET_QUOTA);
+	r = fake_daemon_last_req(f->fake, IOASID_OP_SET_QUOTA);
 	struct ioasid_req_set_quota sq;
 	memcpy(&sq, r.body, sizeof(sq));
 	assert_int_equal(sq.pid, 1234);
@@ -616,7 +602,7 @@ static void test_client_spid_ops_keep_record(void **state)
 	assert_int_equal(ioasid_client_spid_find(f->c, 33, IOASID_CLIENT_FIND_GET,
 						 &found), 0);
 	assert_int_equal(found, id);
-	struct fake_req r = last_req(f->fake, IOASID_OP_FIND_SPID);
+	struct fake_req r = fake_daemon_last_req(f->fake, IOASID_OP_FIND_SPID);
 	struct ioasid_req_find_spid q;
 	memcpy(&q, r.body, sizeof(q));
 	assert_int_equal(q.flags, IOASID_FIND_SPID_GET);
