@@ -150,25 +150,19 @@ static bool type1_maps_fit(struct ioasid_container *c,
 	return true;
 }
 
-/* Map every existing mapping into a new domain, or none. */
+/* Map every existing mapping into a new domain. On failure the caller
+ * frees the domain, which drops whatever was mapped into it. */
 static int type1_replay(struct ioasid_container *c, struct ioasid_domain *domain)
 {
-	unsigned int i;
-	int ret = 0;
-
-	for (i = 0; i < c->nr_maps; i++) {
+	for (unsigned int i = 0; i < c->nr_maps; i++) {
 		const struct dma_mapping *m = &c->maps[i];
+		int ret = ioasid__domain_map_held(domain, m->iova, m->vaddr,
+						  m->size, m->prot, 0, c);
 
-		ret = ioasid__domain_map_held(domain, m->iova, m->vaddr, m->size,
-					      m->prot, 0, c);
 		if (ret)
-			break;
+			return ret;
 	}
-	if (ret)
-		while (i--)
-			ioasid__domain_unmap_held(domain, c->maps[i].iova,
-						  c->maps[i].size, 0, NULL, c);
-	return ret;
+	return 0;
 }
 
 /* A domain on a new IOMMU for cg, with every mapping replayed. */
@@ -197,9 +191,8 @@ static int type1_new_domain(struct ioasid_container *c,
 	if (!type1_maps_fit(c, ranges, nr_ranges))
 		goto free_ranges;
 	ret = type1_replay(c, cd->domain);
-	if (ret)
-		goto free_ranges;
-	ret = ioasid__container_group_attach(c, cg->group, cd->domain);
+	if (!ret)
+		ret = ioasid__container_group_attach(c, cg->group, cd->domain);
 	if (ret)
 		goto free_ranges; /* freeing the domain drops the replay */
 	cd->iommu = iommu;
