@@ -209,6 +209,22 @@ static void exec_reclaim(struct ioasidctl_shell *sh,
 	ioasidctl_answer_add(ans, f);
 }
 
+/* The usages of the parser's command table, as one string field. */
+static void exec_help(const struct ioasidctl_shell_cmd *cmd,
+		      struct ioasidctl_answer *ans)
+{
+	size_t len = ioasidctl_shell_help(NULL, 0);
+	char *s = ioasidctl_answer_keep(ans, malloc(len + 1));
+
+	if (!s) {
+		ioasidctl_answer_fail(ans, cmd, -ENOMEM);
+		return;
+	}
+	ioasidctl_shell_help(s, len + 1);
+	ioasidctl_answer_add(ans, (struct ioasidctl_field)IOASIDCTL_F_STR(
+				       "commands", s));
+}
+
 void ioasidctl_shell_exec(struct ioasidctl_shell *sh,
 			  const struct ioasidctl_shell_cmd *cmd,
 			  struct ioasidctl_answer *ans)
@@ -264,8 +280,7 @@ void ioasidctl_shell_exec(struct ioasidctl_shell *sh,
 		exec_reclaim(sh, cmd, ans);
 		break;
 	case IOASIDCTL_SH_HELP:
-		ioasidctl_answer_add(ans, (struct ioasidctl_field)IOASIDCTL_F_STR(
-					       "commands", ioasidctl_shell_help));
+		exec_help(cmd, ans);
 		break;
 	case IOASIDCTL_SH_QUIT:
 		sh->quit = true;

@@ -22,18 +22,6 @@
 
 #define MAX_WORDS 8
 
-const char ioasidctl_shell_help[] =
-	"alloc [MIN MAX]; free ID; get ID; put ID; spid attach ID SPID; "
-	"spid detach ID; spid find SPID [get]; info; export ID FILE; "
-	"import FILE; subscribe [EVENTS]; quota PID N; reclaim; "
-	"group claim G [detach]; group release G; container new type1|spapr; "
-	"container attach C G; container detach C G; "
-	"container attach-pasid C DEV PASID; container detach-pasid C DEV PASID; "
-	"container info C; container destroy C; "
-	"map C IOVA SIZE [r|w|rw] [FILL]; unmap C IOVA SIZE; unmap C all; "
-	"translate C IOVA [r|w|rw]; translate dev DEV [PASID] IOVA [r|w|rw]; "
-	"faults C; read C IOVA LEN; write C IOVA HEX; help; quit";
-
 struct words {
 	char buf[IOASIDCTL_LINE_MAX + 1];
 	char *w[MAX_WORDS];
@@ -463,6 +451,21 @@ static const struct command commands[] = {
 	{ "help", NULL, "help", "help", 1, 1, IOASIDCTL_SH_HELP, args_none },
 	{ "quit", NULL, "quit", "quit", 1, 1, IOASIDCTL_SH_QUIT, args_none },
 };
+
+size_t ioasidctl_shell_help(char *buf, size_t size)
+{
+	size_t off = 0;
+
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		size_t room = off < size ? size - off : 0;
+		int n = snprintf(room ? buf + off : NULL, room, "%s%s",
+				 i ? "; " : "", commands[i].usage);
+
+		if (n > 0)
+			off += (size_t)n;
+	}
+	return off;
+}
 
 /* Split into words; a word starting with '#' ends the line. */
 static int words_split(const char *line, struct words *ws)

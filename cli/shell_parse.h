@@ -86,7 +86,13 @@ struct ioasidctl_shell_cmd {
 int ioasidctl_shell_parse(const char *line, struct ioasidctl_shell_cmd *cmd,
 			  char *err, size_t errlen);
 
-/* The one-line summary of the commands that `help` answers with. */
-extern const char ioasidctl_shell_help[];
+/*
+ * ioasidctl_shell_help - the one-line summary that `help` answers with:
+ * the usage of every command, in the parser's table order, joined by
+ * "; ". Written into buf (size bytes; cut to fit and NUL-terminated when
+ * size > 0; buf may be NULL when size is 0). Returns the summary's whole
+ * length, NUL excluded, as snprintf() does.
+ */
+size_t ioasidctl_shell_help(char *buf, size_t size);
 
 #endif /* IOASIDCTL_SHELL_PARSE_H */
