@@ -232,21 +232,29 @@ static inline bool release_near(struct ioasid_ns *ns, ioasid_t id)
 }
 
 /*
- * Return an ID whose word this thread moved to RELEASING to the pool. The
- * entry keeps its set pointer while IDLE (nothing reads it then), which
- * spares the release a store. Returns 0, so that callers can end with it
- * as a tail call.
+ * Return an ID to the pool, namespace lock held: the ID whose word this
+ * thread moved to RELEASING, or the one a quiet free decided to release.
+ * The slot is cleared first; from there on the ID is not live for any
+ * reader (idtable.h). The entry keeps its set pointer while IDLE (nothing
+ * reads it then), which spares the release a store. Drops the lock and
+ * returns 0, so that callers can end with it as a tail call.
  */
+static inline int release_held(struct ioasid_ns *ns, ioasid_t id)
+{
+	atomic_store_explicit(&ns->view.slots[id], 0, memory_order_release);
+	if (__builtin_expect(release_near(ns, id), 1)) {
+		ioasid__lock_release(&ns->lock);
+		return 0;
+	}
+	return release_locked(ns, id); /* drops the lock */
+}
+
+/* Return an ID whose word this thread moved to RELEASING to the pool. */
 static inline int id_release(struct ioasid_ns *ns, ioasid_t id)
 {
 	if (!ioasid__lock_try(&ns->lock))
 		return release_contended(ns, id);
-	/* From here on the ID is not live for any reader (idtable.h). */
-	atomic_store_explicit(&ns->view.slots[id], 0, memory_order_release);
-	if (__builtin_expect(!release_near(ns, id), 0))
-		return release_locked(ns, id); /* drops the lock */
-	ioasid__lock_release(&ns->lock);
-	return 0;
+	return release_held(ns, id);
 }
 
 void ioasid__id_release(struct ioasid_ns *ns, ioasid_t id)
@@ -507,12 +515,7 @@ static inline int free_closing_locked(struct ioasid_ns *ns,
 						 memory_order_relaxed) != mark,
 		    0))
 		return free_closing_abort(ns, set, id, mark);
-	/* From here on the ID is not live for any reader (idtable.h). */
-	atomic_store_explicit(&ns->view.slots[id], 0, memory_order_release);
-	if (__builtin_expect(!release_near(ns, id), 0))
-		return release_locked(ns, id); /* drops the lock */
-	ioasid__lock_release(&ns->lock);
-	return 0;
+	return release_held(ns, id);
 }
 
 static __attribute__((noinline, cold)) int
